@@ -1,0 +1,693 @@
+/**
+ * The streaming pipeline and its service: bytes of a streamed chat
+ * completion → server-sent events → chunks → snapshots → events, and the
+ * final helpers that consume a stream (stream contract §5 and §6).
+ *
+ * The path of a byte: `Sse.decode` splits the body into events;
+ * `decodeEvent` turns each event's data into a chunk, `[DONE]` or a typed
+ * error; `Stream.mapAccum` folds the chunks with `ChatStreamEvent.step`
+ * (which uses `Snapshot`'s pure fold); the last stage flattens the events
+ * and fails, after everything before it was emitted, on the first error.
+ *
+ * @since 0.1.0
+ */
+import { Array as Arr, Channel, Chunk, Config, Context, Effect, Either, Layer, Option, ParseResult, Predicate, Schema, Stream } from "effect"
+import { dual } from "effect/Function"
+import type { ChatCompletion, ChatCompletionMessage, ToolCall } from "./ChatCompletion.js"
+import { ChatCompletionChunk } from "./ChatCompletion.js"
+import {
+  apiErrorFromPayload,
+  type ChatStreamError,
+  ChunkDecodeError,
+  ContentFilterFinishReasonError,
+  IncompleteStreamError,
+  isChatStreamError,
+  LengthFinishReasonError,
+  withSnapshot
+} from "./ChatStreamError.js"
+import * as ChatStreamEvent from "./ChatStreamEvent.js"
+import * as Snapshot from "./Snapshot.js"
+import * as Sse from "./Sse.js"
+
+// -----------------------------------------------------------------------------
+// options
+// -----------------------------------------------------------------------------
+
+/**
+ * Options of the pipeline. More limits on hostile input will join
+ * `maxEventBytes` here.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** The largest server-sent event accepted, in bytes (default 16 MiB). */
+  readonly maxEventBytes?: number | undefined
+}
+
+/**
+ * The options with their defaults filled in.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ResolvedOptions {
+  readonly maxEventBytes: number
+}
+
+/**
+ * The default options.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const defaultOptions: ResolvedOptions = { maxEventBytes: Sse.defaultMaxEventBytes }
+
+const resolve = (options: Options | undefined): ResolvedOptions => ({
+  maxEventBytes: options?.maxEventBytes ?? defaultOptions.maxEventBytes
+})
+
+// -----------------------------------------------------------------------------
+// decoding one event
+// -----------------------------------------------------------------------------
+
+const PREVIEW = 1024
+
+const decodeChunkEither = Schema.decodeUnknownEither(ChatCompletionChunk, { onExcessProperty: "preserve" })
+
+const formatIssue = (issue: ParseResult.ParseIssue): string =>
+  ParseResult.ArrayFormatter.formatIssueSync(issue)
+    .map((i) => (i.path.length > 0 ? `${i.path.join(".")}: ${i.message}` : i.message))
+    .join("; ")
+
+/** What one server-sent event means to the pipeline. */
+type Signal<E> =
+  | { readonly _tag: "Chunk"; readonly chunk: ChatCompletionChunk }
+  | { readonly _tag: "Done" }
+  | { readonly _tag: "End" }
+  | { readonly _tag: "Fault"; readonly error: E }
+
+const DONE: Signal<never> = { _tag: "Done" }
+const END: Signal<never> = { _tag: "End" }
+const fault = <E>(error: E): Signal<E> => ({ _tag: "Fault", error })
+
+const none = Option.none()
+
+/**
+ * Decodes a JSON value received as an event's data into a chunk: a provider
+ * error payload becomes an `ApiError`, anything else that is not a valid
+ * chunk a `ChunkDecodeError`.
+ *
+ * @example
+ * ```ts
+ * import { Either } from "effect"
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * ChatStream.decodePayload({ choices: [] }, "{\"choices\":[]}") // Either.right(chunk)
+ * ChatStream.decodePayload({ error: { message: "boom" } }, "…") // Either.left(ApiError)
+ * ```
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodePayload = (
+  json: unknown,
+  text: string
+): Either.Either<ChatCompletionChunk, ChatStreamError> => {
+  if (!Predicate.isRecord(json) || Array.isArray(json)) {
+    return Either.left(
+      new ChunkDecodeError({ text: text.slice(0, PREVIEW), reason: "expected a JSON object", snapshot: none })
+    )
+  }
+  const error = json.error
+  if ((typeof error === "object" && error !== null) || (typeof error === "string" && error !== "")) {
+    return Either.left(apiErrorFromPayload(json, none))
+  }
+  return Either.mapLeft(
+    decodeChunkEither(json),
+    (parseError) =>
+      new ChunkDecodeError({ text: text.slice(0, PREVIEW), reason: formatIssue(parseError.issue), snapshot: none })
+  )
+}
+
+/** One server-sent event → a signal (contract §1 and §2). */
+const decodeEvent = (event: Sse.Event): Signal<ChatStreamError> => {
+  const data = event.data
+  if (data === "[DONE]") return DONE
+  let json: unknown
+  try {
+    json = JSON.parse(data)
+  } catch (cause) {
+    if (event.event === "error") return fault(apiErrorFromPayload(data, none))
+    if (!event.terminated) {
+      return fault(new IncompleteStreamError({ reason: "CutInsideEvent", detail: "the last event is not complete JSON", snapshot: none }))
+    }
+    const reason = cause instanceof Error ? cause.message : String(cause)
+    return fault(new ChunkDecodeError({ text: data.slice(0, PREVIEW), reason, snapshot: none }))
+  }
+  if (event.event === "error") return fault(apiErrorFromPayload(json, none))
+  const decoded = decodePayload(json, data)
+  return decoded._tag === "Right" ? { _tag: "Chunk", chunk: decoded.right } : fault(decoded.left)
+}
+
+// -----------------------------------------------------------------------------
+// the engine
+// -----------------------------------------------------------------------------
+
+/** A failure travelling in the stream until the last stage raises it. */
+class Fault<E> {
+  constructor(readonly error: E) {}
+}
+
+type Output<E> = ChatStreamEvent.ChatStreamEvent | Fault<E>
+
+interface EngineState {
+  readonly events: ChatStreamEvent.State
+  readonly ended: boolean
+}
+
+const initialEngine: EngineState = { events: ChatStreamEvent.initial, ended: false }
+
+const attach = <E>(error: E, state: EngineState): E =>
+  isChatStreamError(error) ? withSnapshot(error, state.events.accumulator.snapshot) as E : error
+
+/**
+ * The step `Stream.mapAccum` runs: folds a chunk and derives its events, or
+ * ends the stream. With `derive: false` only `Chunk` events are made (for
+ * the chunk and snapshot streams, which need no partial JSON).
+ */
+const engineStep = (derive: boolean, endIsComplete: boolean) =>
+<E>(state: EngineState, signal: Signal<E>): readonly [EngineState, ReadonlyArray<Output<E>>] => {
+  if (state.ended) return [state, []]
+  switch (signal._tag) {
+    case "Chunk": {
+      if (derive) {
+        const [events, out] = ChatStreamEvent.step(state.events, signal.chunk)
+        return [{ events, ended: false }, out]
+      }
+      const accumulator = Snapshot.fold(state.events.accumulator, signal.chunk)
+      const snapshot = (accumulator.snapshot as Option.Some<ChatCompletion>).value
+      return [
+        { events: { accumulator, choices: state.events.choices }, ended: false },
+        [new ChatStreamEvent.Chunk({ chunk: signal.chunk, snapshot }, true)]
+      ]
+    }
+    case "Fault":
+      return [{ ...state, ended: true }, [new Fault(attach(signal.error, state))]]
+    case "Done":
+    case "End": {
+      const complete = signal._tag === "Done" || endIsComplete || ChatStreamEvent.isFinished(state.events)
+      if (!complete) {
+        const error = new IncompleteStreamError({
+          reason: "NoFinishReason",
+          snapshot: state.events.accumulator.snapshot
+        })
+        return [{ ...state, ended: true }, [new Fault(error as E | IncompleteStreamError)] as never]
+      }
+      if (!derive) return [{ ...state, ended: true }, []]
+      const [events, out] = ChatStreamEvent.finish(state.events)
+      return [{ events, ended: true }, out]
+    }
+  }
+}
+
+/** Flattens the engine's outputs and fails at the first fault, after everything before it. */
+const emitOrFail = <E>(): Channel.Channel<
+  Chunk.Chunk<ChatStreamEvent.ChatStreamEvent>,
+  Chunk.Chunk<ReadonlyArray<Output<E>>>,
+  E,
+  never,
+  unknown,
+  unknown
+> => {
+  const loop: Channel.Channel<
+    Chunk.Chunk<ChatStreamEvent.ChatStreamEvent>,
+    Chunk.Chunk<ReadonlyArray<Output<E>>>,
+    E,
+    never,
+    unknown,
+    unknown
+  > = Channel.readWithCause({
+    onInput: (input: Chunk.Chunk<ReadonlyArray<Output<E>>>) => {
+      const events: Array<ChatStreamEvent.ChatStreamEvent> = []
+      for (const outputs of input) {
+        for (const output of outputs) {
+          if (output instanceof Fault) {
+            const failure = Channel.fail(output.error)
+            return events.length === 0 ? failure : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(events)), failure)
+          }
+          events.push(output)
+        }
+      }
+      return events.length === 0 ? loop : Channel.flatMap(Channel.write(Chunk.unsafeFromArray(events)), () => loop)
+    },
+    onFailure: (cause) => Channel.failCause(cause),
+    onDone: () => Channel.void
+  })
+  return loop
+}
+
+/** Runs signals through the fold and the event derivation. */
+const runSignals = <E, R>(
+  signals: Stream.Stream<Signal<E>, never, R>,
+  derive: boolean,
+  endIsComplete: boolean
+): Stream.Stream<ChatStreamEvent.ChatStreamEvent, E | IncompleteStreamError, R> =>
+  signals.pipe(
+    Stream.mapAccum(initialEngine, engineStep(derive, endIsComplete)<E>),
+    Stream.pipeThroughChannel(emitOrFail<E | IncompleteStreamError>())
+  )
+
+/** Server-sent events → signals, ending at `[DONE]` or the first failure, then `End`. */
+const sseSignals = <E, R>(
+  events: Stream.Stream<Sse.Event, E, R>
+): Stream.Stream<Signal<E | ChatStreamError>, never, R> =>
+  events.pipe(
+    Stream.map((event): Signal<E | ChatStreamError> => decodeEvent(event)),
+    Stream.catchAll((error) => Stream.succeed(fault(error))),
+    Stream.takeUntil((signal) => signal._tag !== "Chunk"),
+    Stream.concat(Stream.succeed(END))
+  )
+
+/** Chunks → signals; the end of a chunk stream is the end of a complete response. */
+const chunkSignals = <E, R>(
+  chunks: Stream.Stream<ChatCompletionChunk, E, R>
+): Stream.Stream<Signal<E>, never, R> =>
+  chunks.pipe(
+    Stream.map((chunk): Signal<E> => ({ _tag: "Chunk", chunk })),
+    Stream.catchAll((error) => Stream.succeed(fault(error))),
+    Stream.concat(Stream.succeed(END))
+  )
+
+const isStream = (u: unknown): u is Stream.Stream<unknown, unknown, unknown> => Predicate.hasProperty(u, Stream.StreamTypeId)
+
+const onBytes = <A>(
+  f: <E, R>(bytes: Stream.Stream<Uint8Array, E, R>, options: ResolvedOptions) => Stream.Stream<A, E | ChatStreamError, R>
+): {
+  (options?: Options): <E, R>(bytes: Stream.Stream<Uint8Array, E, R>) => Stream.Stream<A, E | ChatStreamError, R>
+  <E, R>(bytes: Stream.Stream<Uint8Array, E, R>, options?: Options): Stream.Stream<A, E | ChatStreamError, R>
+} =>
+  dual(
+    (args) => isStream(args[0]),
+    <E, R>(bytes: Stream.Stream<Uint8Array, E, R>, options?: Options) => f(bytes, resolve(options))
+  ) as never
+
+const eventsOf = <E, R>(bytes: Stream.Stream<Uint8Array, E, R>, options: ResolvedOptions, derive: boolean) =>
+  runSignals(sseSignals(Sse.decode(bytes, { maxEventBytes: options.maxEventBytes })), derive, false) as Stream.Stream<
+    ChatStreamEvent.ChatStreamEvent,
+    E | ChatStreamError,
+    R
+  >
+
+/**
+ * The events of a streamed response body (contract §4): `Chunk` for every
+ * chunk, then the deltas and dones of reasoning, content, refusal, logprobs
+ * and tool-call arguments. Fails with a `ChatStreamError` carrying the last
+ * snapshot; the byte stream's own errors pass through.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * const body = new TextEncoder().encode(
+ *   'data: {"choices":[{"delta":{"content":"Hi"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'
+ * )
+ * const tags = Stream.make(body).pipe(ChatStream.events(), Stream.map((e) => e._tag), Stream.runCollect)
+ * // Chunk, ContentDelta, ContentDone
+ * ```
+ *
+ * @since 0.1.0
+ * @category pipelines
+ */
+export const events = onBytes((bytes, options) => eventsOf(bytes, options, true))
+
+/**
+ * The chunks of a streamed response body, checked for completeness (a
+ * cut-off body fails with `IncompleteStreamError`).
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * declare const body: Stream.Stream<Uint8Array>
+ * const chunks = ChatStream.chunks(body)
+ * ```
+ *
+ * @since 0.1.0
+ * @category pipelines
+ */
+export const chunks = onBytes((bytes, options) =>
+  eventsOf(bytes, options, false).pipe(Stream.map((event) => (event as ChatStreamEvent.Chunk).chunk))
+)
+
+/**
+ * The snapshot after every chunk of a streamed response body.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * declare const body: Stream.Stream<Uint8Array>
+ * const last = ChatStream.snapshots(body).pipe(Stream.runLast)
+ * ```
+ *
+ * @since 0.1.0
+ * @category pipelines
+ */
+export const snapshots = onBytes((bytes, options) =>
+  eventsOf(bytes, options, false).pipe(Stream.map((event) => (event as ChatStreamEvent.Chunk).snapshot))
+)
+
+/**
+ * The events of a stream of already decoded chunks. The end of the chunk
+ * stream counts as the end of a complete response: the stream that produced
+ * the chunks reports truncation by failing.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * const events = ChatStream.eventsFromChunks(Stream.make({
+ *   id: "c1", created: 0, model: "m", choices: [{ index: 0, delta: { content: "Hi" }, finish_reason: "stop" }]
+ * }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category pipelines
+ */
+export const eventsFromChunks = <E, R>(
+  chunks: Stream.Stream<ChatCompletionChunk, E, R>
+): Stream.Stream<ChatStreamEvent.ChatStreamEvent, E, R> =>
+  runSignals(chunkSignals(chunks), true, true) as Stream.Stream<ChatStreamEvent.ChatStreamEvent, E, R>
+
+/**
+ * The snapshot after every chunk: the chunks folded with `Stream.mapAccum`.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * declare const chunks: Stream.Stream<ChatCompletion.ChatCompletionChunk>
+ * const snapshots = ChatStream.snapshotsFromChunks(chunks)
+ * ```
+ *
+ * @since 0.1.0
+ * @category pipelines
+ */
+export const snapshotsFromChunks = <E, R>(
+  chunks: Stream.Stream<ChatCompletionChunk, E, R>
+): Stream.Stream<ChatCompletion, E, R> =>
+  Stream.mapAccum(chunks, Snapshot.empty, (accumulator, chunk) => {
+    const next = Snapshot.fold(accumulator, chunk)
+    return [next, (next.snapshot as Option.Some<ChatCompletion>).value] as const
+  })
+
+/**
+ * Decodes a stream of server-sent events (from `Sse.decode`, or your own
+ * source) into chunks, ending at `[DONE]`; failures carry no snapshot.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { ChatStream, Sse } from "effect-chat-stream"
+ *
+ * declare const body: Stream.Stream<Uint8Array>
+ * const chunks = ChatStream.decodeSse(Sse.decode(body))
+ * ```
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeSse = <E, R>(
+  events: Stream.Stream<Sse.Event, E, R>
+): Stream.Stream<ChatCompletionChunk, E | ChatStreamError, R> =>
+  events.pipe(
+    Stream.map(decodeEvent),
+    Stream.takeWhile((signal) => signal._tag !== "Done"),
+    Stream.mapEffect((signal) =>
+      signal._tag === "Chunk" ? Effect.succeed(signal.chunk) : Effect.fail((signal as { error: ChatStreamError }).error)
+    )
+  )
+
+// -----------------------------------------------------------------------------
+// final helpers
+// -----------------------------------------------------------------------------
+
+/**
+ * Anything the final helpers consume: an events stream or a chunk stream.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Consumable<E, R> =
+  | Stream.Stream<ChatStreamEvent.ChatStreamEvent, E, R>
+  | Stream.Stream<ChatCompletionChunk, E, R>
+
+/**
+ * Runs the stream to its end and gives the last snapshot (none when no chunk
+ * arrived, as for a body that is only `[DONE]`).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * declare const body: Stream.Stream<Uint8Array>
+ * const program = Effect.gen(function*() {
+ *   const completion = yield* ChatStream.finalChatCompletion(ChatStream.events(body))
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category final helpers
+ */
+export const finalChatCompletion = <E, R>(self: Consumable<E, R>): Effect.Effect<Option.Option<ChatCompletion>, E, R> =>
+  Effect.map(
+    Stream.runFold(
+      self as Stream.Stream<ChatStreamEvent.ChatStreamEvent | ChatCompletionChunk, E, R>,
+      Snapshot.empty,
+      (accumulator, item) => {
+        if (ChatStreamEvent.isChatStreamEvent(item)) {
+          return item._tag === "Chunk" ? { snapshot: Option.some(item.snapshot), choices: accumulator.choices } : accumulator
+        }
+        return Snapshot.fold(accumulator, item)
+      }
+    ),
+    (accumulator) => accumulator.snapshot
+  )
+
+/**
+ * Like `finalChatCompletion`, but fails with `LengthFinishReasonError` or
+ * `ContentFilterFinishReasonError` (carrying the completion) when a choice
+ * ended with `length` or `content_filter`.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * declare const body: Stream.Stream<Uint8Array>
+ * const program = ChatStream.finalChatCompletionChecked(ChatStream.events(body)).pipe(
+ *   Effect.catchTag("LengthFinishReasonError", (error) => Effect.succeed(error.snapshot))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category final helpers
+ */
+export const finalChatCompletionChecked = <E, R>(
+  self: Consumable<E, R>
+): Effect.Effect<Option.Option<ChatCompletion>, E | LengthFinishReasonError | ContentFilterFinishReasonError, R> =>
+  Effect.flatMap(finalChatCompletion(self), (
+    completion
+  ): Effect.Effect<Option.Option<ChatCompletion>, LengthFinishReasonError | ContentFilterFinishReasonError> => {
+    if (Option.isNone(completion)) return Effect.succeed(completion)
+    for (const choice of completion.value.choices) {
+      if (choice.finish_reason === "length") {
+        return Effect.fail(new LengthFinishReasonError({ choiceIndex: choice.index, snapshot: completion }))
+      }
+      if (choice.finish_reason === "content_filter") {
+        return Effect.fail(new ContentFilterFinishReasonError({ choiceIndex: choice.index, snapshot: completion }))
+      }
+    }
+    return Effect.succeed(completion)
+  })
+
+/**
+ * The message of the first choice of the final completion.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * declare const body: Stream.Stream<Uint8Array>
+ * const message = ChatStream.finalMessage(ChatStream.events(body))
+ * ```
+ *
+ * @since 0.1.0
+ * @category final helpers
+ */
+export const finalMessage = <E, R>(self: Consumable<E, R>): Effect.Effect<Option.Option<ChatCompletionMessage>, E, R> =>
+  Effect.map(finalChatCompletion(self), Option.flatMap((completion) => Arr.head(completion.choices.map((c) => c.message))))
+
+/**
+ * The content of the first choice's final message (none when it has none).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * declare const body: Stream.Stream<Uint8Array>
+ * const program = Effect.gen(function*() {
+ *   const text = yield* ChatStream.finalContent(ChatStream.events(body))
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category final helpers
+ */
+export const finalContent = <E, R>(self: Consumable<E, R>): Effect.Effect<Option.Option<string>, E, R> =>
+  Effect.map(finalMessage(self), Option.flatMap((message) => Option.fromNullable(message.content)))
+
+/**
+ * The tool calls of the first choice's final message (none when there are
+ * none).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * declare const body: Stream.Stream<Uint8Array>
+ * const calls = ChatStream.finalToolCalls(ChatStream.events(body))
+ * ```
+ *
+ * @since 0.1.0
+ * @category final helpers
+ */
+export const finalToolCalls = <E, R>(
+  self: Consumable<E, R>
+): Effect.Effect<Option.Option<Arr.NonEmptyReadonlyArray<ToolCall>>, E, R> =>
+  Effect.map(
+    finalMessage(self),
+    Option.flatMap((message) =>
+      message.tool_calls !== undefined && Arr.isNonEmptyReadonlyArray(message.tool_calls)
+        ? Option.some(message.tool_calls)
+        : Option.none()
+    )
+  )
+
+// -----------------------------------------------------------------------------
+// service
+// -----------------------------------------------------------------------------
+
+/**
+ * The streaming service: the pipelines above with the options of the layer
+ * that provided it.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * declare const body: Stream.Stream<Uint8Array>
+ * const program = Effect.gen(function*() {
+ *   const chat = yield* ChatStream.ChatStream
+ *   return yield* ChatStream.finalContent(chat.events(body))
+ * }).pipe(Effect.provide(ChatStream.layer))
+ * ```
+ *
+ * @since 0.1.0
+ * @category service
+ */
+export class ChatStream extends Context.Tag("effect-chat-stream/ChatStream")<ChatStream, {
+  readonly options: ResolvedOptions
+  readonly events: <E, R>(
+    bytes: Stream.Stream<Uint8Array, E, R>
+  ) => Stream.Stream<ChatStreamEvent.ChatStreamEvent, E | ChatStreamError, R>
+  readonly chunks: <E, R>(bytes: Stream.Stream<Uint8Array, E, R>) => Stream.Stream<ChatCompletionChunk, E | ChatStreamError, R>
+  readonly snapshots: <E, R>(bytes: Stream.Stream<Uint8Array, E, R>) => Stream.Stream<ChatCompletion, E | ChatStreamError, R>
+}>() {}
+
+/**
+ * Builds the service for the given options.
+ *
+ * @example
+ * ```ts
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * const service = ChatStream.make({ maxEventBytes: 1024 * 1024 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options?: Options): ChatStream["Type"] => {
+  const resolved = resolve(options)
+  return ChatStream.of({
+    options: resolved,
+    events: (bytes) => events(bytes, resolved),
+    chunks: (bytes) => chunks(bytes, resolved),
+    snapshots: (bytes) => snapshots(bytes, resolved)
+  })
+}
+
+/**
+ * The service with the default options.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * const program = Effect.provide(ChatStream.ChatStream, ChatStream.layer)
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<ChatStream> = Layer.succeed(ChatStream, make())
+
+/**
+ * The service with the given options.
+ *
+ * @example
+ * ```ts
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * const small = ChatStream.layerWith({ maxEventBytes: 1024 * 1024 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWith = (options: Options): Layer.Layer<ChatStream> => Layer.succeed(ChatStream, make(options))
+
+/**
+ * The service with options read from configuration:
+ * `CHAT_STREAM_MAX_EVENT_BYTES` (optional).
+ *
+ * @example
+ * ```ts
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * const fromEnv = ChatStream.layerConfig()
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Config.Config<Options> = Config.all({
+    maxEventBytes: Config.option(Config.integer("CHAT_STREAM_MAX_EVENT_BYTES")).pipe(
+      Config.map(Option.getOrUndefined)
+    )
+  })
+) => Layer.effect(ChatStream, Effect.map(config, make))

@@ -1,0 +1,375 @@
+/**
+ * The typed failures of a chat completion stream.
+ *
+ * Every error raised after the first chunk carries the last snapshot
+ * (`snapshot: Option<ChatCompletion>`), so a caller never loses what was
+ * received; errors raised before the first chunk carry `Option.none()`.
+ *
+ * @since 0.1.0
+ */
+import { Option, Predicate, Schema } from "effect"
+import { ChatCompletion } from "./ChatCompletion.js"
+
+/**
+ * @since 0.1.0
+ * @category type id
+ */
+export const TypeId: unique symbol = Symbol.for("effect-chat-stream/ChatStreamError")
+
+/**
+ * @since 0.1.0
+ * @category type id
+ */
+export type TypeId = typeof TypeId
+
+/**
+ * The snapshot an error carries: `null` in JSON when none was received.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Snapshot = Schema.OptionFromNullOr(ChatCompletion)
+
+/**
+ * One server-sent event was larger than the configured limit. The stream
+ * stops reading instead of buffering without bound.
+ *
+ * @example
+ * ```ts
+ * import { Option } from "effect"
+ * import { ChatStreamError } from "effect-chat-stream"
+ *
+ * const error = new ChatStreamError.SseError({ reason: "EventTooLarge", limit: 1024, snapshot: Option.none() })
+ * error.message // "A server-sent event exceeded the limit of 1024 bytes; …"
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class SseError extends Schema.TaggedError<SseError>("effect-chat-stream/SseError")("SseError", {
+  reason: Schema.Literal("EventTooLarge"),
+  limit: Schema.Number,
+  snapshot: Snapshot
+}) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `A server-sent event exceeded the limit of ${this.limit} bytes; raise \`maxEventBytes\` if the server really sends events this large`
+  }
+}
+
+/**
+ * An event's data was not a chunk: not JSON, not an object, or a field of
+ * the wrong type. `text` holds the first 1 KiB of the data.
+ *
+ * @example
+ * ```ts
+ * import { Option } from "effect"
+ * import { ChatStreamError } from "effect-chat-stream"
+ *
+ * const error = new ChatStreamError.ChunkDecodeError({ text: "{oops", reason: "Unexpected token", snapshot: Option.none() })
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ChunkDecodeError extends Schema.TaggedError<ChunkDecodeError>("effect-chat-stream/ChunkDecodeError")(
+  "ChunkDecodeError",
+  {
+    text: Schema.String,
+    reason: Schema.String,
+    snapshot: Snapshot
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    const preview = this.text.length > 120 ? `${this.text.slice(0, 120)}…` : this.text
+    return `Could not decode a stream chunk (${this.reason}): ${JSON.stringify(preview)}`
+  }
+}
+
+/**
+ * The provider reported an error: in the stream (`{"error": …}` payload or
+ * `event: error`), or as a non-2xx HTTP response. `status`, `requestId` and
+ * `body` are present for HTTP responses only.
+ *
+ * @example
+ * ```ts
+ * import { Option } from "effect"
+ * import { ChatStreamError } from "effect-chat-stream"
+ *
+ * const error = new ChatStreamError.ApiError({
+ *   message: "Rate limit reached", type: "rate_limit_error", code: null, param: null, snapshot: Option.none()
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ApiError extends Schema.TaggedError<ApiError>("effect-chat-stream/ApiError")("ApiError", {
+  message: Schema.String,
+  type: Schema.NullOr(Schema.String),
+  code: Schema.NullOr(Schema.Union(Schema.String, Schema.Number)),
+  param: Schema.NullOr(Schema.String),
+  status: Schema.optional(Schema.Number),
+  requestId: Schema.optional(Schema.NullOr(Schema.String)),
+  body: Schema.optional(Schema.String),
+  snapshot: Snapshot
+}) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
+ * Why a stream was incomplete.
+ *
+ * - `NoFinishReason`: input ended without `[DONE]` while a choice (or no
+ *   choice at all) was still unfinished — an empty body, a dropped connection.
+ * - `CutInsideEvent`: the connection ended inside an event whose data is not
+ *   valid JSON.
+ * - `Transport`: reading the body failed (socket reset, …); see `cause`.
+ * - `IdleTimeout`: the server sent nothing for longer than the idle timeout.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const IncompleteReason = Schema.Literal("NoFinishReason", "CutInsideEvent", "Transport", "IdleTimeout")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type IncompleteReason = typeof IncompleteReason.Type
+
+/**
+ * The stream ended before it was complete: no `[DONE]` and not every
+ * choice got a `finish_reason`. The snapshot holds everything received.
+ *
+ * @example
+ * ```ts
+ * import { Option } from "effect"
+ * import { ChatStreamError } from "effect-chat-stream"
+ *
+ * const error = new ChatStreamError.IncompleteStreamError({ reason: "NoFinishReason", snapshot: Option.none() })
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class IncompleteStreamError extends Schema.TaggedError<IncompleteStreamError>(
+  "effect-chat-stream/IncompleteStreamError"
+)("IncompleteStreamError", {
+  reason: IncompleteReason,
+  detail: Schema.optional(Schema.String),
+  snapshot: Snapshot,
+  cause: Schema.optional(Schema.Defect)
+}) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    const what = {
+      NoFinishReason: "The stream ended before every choice had a finish_reason and without [DONE]",
+      CutInsideEvent: "The connection ended inside a server-sent event",
+      Transport: "Reading the response body failed",
+      IdleTimeout: "The server sent nothing for longer than the idle timeout"
+    }[this.reason]
+    const detail = this.detail === undefined ? "" : `: ${this.detail}`
+    const kept = Option.isSome(this.snapshot) ? "; the snapshot holds what was received" : ""
+    return `${what}${detail}${kept}`
+  }
+}
+
+/**
+ * A choice ended with `finish_reason: "length"`: the answer was cut by the
+ * token limit. Raised by `finalChatCompletionChecked`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * // ChatStream.finalChatCompletionChecked(events).pipe(
+ * //   Effect.catchTag("LengthFinishReasonError", (e) => Effect.succeed(e.snapshot)))
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class LengthFinishReasonError extends Schema.TaggedError<LengthFinishReasonError>(
+  "effect-chat-stream/LengthFinishReasonError"
+)("LengthFinishReasonError", {
+  choiceIndex: Schema.Number,
+  snapshot: Snapshot
+}) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `Choice ${this.choiceIndex} stopped at the token limit (finish_reason "length"); raise max_tokens or shorten the prompt`
+  }
+}
+
+/**
+ * A choice ended with `finish_reason: "content_filter"`. Raised by
+ * `finalChatCompletionChecked`.
+ *
+ * @example
+ * ```ts
+ * import { Option } from "effect"
+ * import { ChatStreamError } from "effect-chat-stream"
+ *
+ * const error = new ChatStreamError.ContentFilterFinishReasonError({ choiceIndex: 0, snapshot: Option.none() })
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ContentFilterFinishReasonError extends Schema.TaggedError<ContentFilterFinishReasonError>(
+  "effect-chat-stream/ContentFilterFinishReasonError"
+)("ContentFilterFinishReasonError", {
+  choiceIndex: Schema.Number,
+  snapshot: Snapshot
+}) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `Choice ${this.choiceIndex} was stopped by the provider's content filter (finish_reason "content_filter")`
+  }
+}
+
+/**
+ * The errors a stream can fail with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ChatStreamError = SseError | ChunkDecodeError | ApiError | IncompleteStreamError
+
+/**
+ * The errors of `finalChatCompletionChecked` on top of the stream's own.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type FinishReasonError = LengthFinishReasonError | ContentFilterFinishReasonError
+
+/**
+ * A schema of every error of this module, to encode one as JSON.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ChatStreamErrorSchema = Schema.Union(
+  SseError,
+  ChunkDecodeError,
+  ApiError,
+  IncompleteStreamError,
+  LengthFinishReasonError,
+  ContentFilterFinishReasonError
+)
+
+/**
+ * @since 0.1.0
+ * @category refinements
+ */
+export const isChatStreamError = (u: unknown): u is ChatStreamError | FinishReasonError => Predicate.hasProperty(u, TypeId)
+
+/**
+ * Gives a copy of the error carrying `snapshot`, unless it already carries
+ * one. Used where a lower layer raised the error before the snapshot was
+ * known.
+ *
+ * @example
+ * ```ts
+ * import { Option } from "effect"
+ * import { ChatStreamError } from "effect-chat-stream"
+ *
+ * const error = new ChatStreamError.IncompleteStreamError({ reason: "NoFinishReason", snapshot: Option.none() })
+ * ChatStreamError.withSnapshot(error, Option.none())
+ * ```
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const withSnapshot = <E extends ChatStreamError | FinishReasonError>(
+  error: E,
+  snapshot: Option.Option<ChatCompletion>
+): E => {
+  if (Option.isSome(error.snapshot) || Option.isNone(snapshot)) return error
+  const copy = Object.create(Object.getPrototypeOf(error)) as E
+  Object.assign(copy, error, { snapshot })
+  if (error.stack !== undefined) Object.defineProperty(copy, "stack", { value: error.stack, configurable: true, writable: true })
+  return copy
+}
+
+/**
+ * Builds an `ApiError` from a provider's error payload (`payload.error ??
+ * payload`): `message`, `type`, `code`, `param`, the last three `null` when
+ * absent.
+ *
+ * @example
+ * ```ts
+ * import { Option } from "effect"
+ * import { ChatStreamError } from "effect-chat-stream"
+ *
+ * ChatStreamError.apiErrorFromPayload({ error: { message: "Overloaded", type: "server_error" } }, Option.none())
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const apiErrorFromPayload = (
+  payload: unknown,
+  snapshot: Option.Option<ChatCompletion>,
+  http?: { readonly status: number; readonly requestId: string | null; readonly body: string }
+): ApiError => {
+  const inner = Predicate.isRecord(payload) && payload.error !== undefined && payload.error !== null
+    ? payload.error
+    : payload
+  const field = (key: string): unknown => Predicate.isRecord(inner) ? inner[key] : undefined
+  const text = (value: unknown): string | null =>
+    typeof value === "string" ? value : value === undefined || value === null ? null : JSON.stringify(value)
+  const rawMessage = typeof inner === "string" ? inner : field("message")
+  const message = text(rawMessage) ?? (http ? `HTTP ${http.status}` : "The provider reported an error")
+  const code = field("code")
+  return new ApiError({
+    message,
+    type: text(field("type")),
+    code: typeof code === "string" || typeof code === "number" ? code : text(code),
+    param: text(field("param")),
+    ...(http ? { status: http.status, requestId: http.requestId, body: http.body } : {}),
+    snapshot
+  })
+}

@@ -1,0 +1,780 @@
+/**
+ * The semantic events of a chat completion stream, and the pure function
+ * that derives them from each chunk (stream contract §4).
+ *
+ * Each event is a `Schema.TaggedClass`, so it can be encoded to JSON (the
+ * CLI's `--json`) and matched with `Match.tag` / `_tag`. Deltas carry the raw
+ * fragment beside the accumulated text, so a renderer can append instead of
+ * re-reading the whole text.
+ *
+ * @since 0.1.0
+ */
+import { Option, Predicate, Schema } from "effect"
+import {
+  ChatCompletion,
+  ChatCompletionChunk,
+  type ChatCompletionChoice,
+  TokenLogprob
+} from "./ChatCompletion.js"
+import * as PartialJson from "./PartialJson.js"
+import * as Snapshot from "./Snapshot.js"
+
+/**
+ * @since 0.1.0
+ * @category type id
+ */
+export const TypeId: unique symbol = Symbol.for("effect-chat-stream/ChatStreamEvent")
+
+/**
+ * @since 0.1.0
+ * @category type id
+ */
+export type TypeId = typeof TypeId
+
+/** A parsed JSON value, or none: `null` in JSON. */
+const Parsed = Schema.OptionFromNullOr(Schema.Unknown)
+const Logprobs = Schema.Array(TokenLogprob)
+
+/**
+ * Every chunk as received (with the contract's defaults) and the snapshot
+ * after it.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const isChunk = (event: ChatStreamEvent.ChatStreamEvent) => event._tag === "Chunk"
+ * ```
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export class Chunk extends Schema.TaggedClass<Chunk>("effect-chat-stream/ChatStreamEvent/Chunk")("Chunk", {
+  chunk: ChatCompletionChunk,
+  snapshot: ChatCompletion
+}) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
+ * A fragment of reasoning text (`reasoning_content`, else `reasoning`), and
+ * the reasoning received so far.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const show = (e: ChatStreamEvent.ReasoningDelta) => process.stdout.write(e.delta)
+ * ```
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export class ReasoningDelta extends Schema.TaggedClass<ReasoningDelta>("effect-chat-stream/ChatStreamEvent/ReasoningDelta")(
+  "ReasoningDelta",
+  { choiceIndex: Schema.Number, delta: Schema.String, snapshot: Schema.String }
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
+ * A choice's reasoning is complete.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const text = (e: ChatStreamEvent.ReasoningDone) => e.reasoning
+ * ```
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export class ReasoningDone extends Schema.TaggedClass<ReasoningDone>("effect-chat-stream/ChatStreamEvent/ReasoningDone")(
+  "ReasoningDone",
+  { choiceIndex: Schema.Number, reasoning: Schema.String }
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
+ * A fragment of content, the content so far, and — when the content is
+ * JSON (starts with `{` or `[`) — its partial parse.
+ *
+ * @example
+ * ```ts
+ * import { Option } from "effect"
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const preview = (e: ChatStreamEvent.ContentDelta) => Option.getOrElse(e.parsed, () => e.snapshot)
+ * ```
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export class ContentDelta extends Schema.TaggedClass<ContentDelta>("effect-chat-stream/ChatStreamEvent/ContentDelta")(
+  "ContentDelta",
+  { choiceIndex: Schema.Number, delta: Schema.String, snapshot: Schema.String, parsed: Parsed }
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
+ * A choice's content is complete; `parsed` is `JSON.parse` of it when it is
+ * valid JSON starting with `{` or `[`.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const text = (e: ChatStreamEvent.ContentDone) => e.content
+ * ```
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export class ContentDone extends Schema.TaggedClass<ContentDone>("effect-chat-stream/ChatStreamEvent/ContentDone")(
+  "ContentDone",
+  { choiceIndex: Schema.Number, content: Schema.String, parsed: Parsed }
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
+ * A fragment of a refusal and the refusal so far.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const text = (e: ChatStreamEvent.RefusalDelta) => e.snapshot
+ * ```
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export class RefusalDelta extends Schema.TaggedClass<RefusalDelta>("effect-chat-stream/ChatStreamEvent/RefusalDelta")(
+  "RefusalDelta",
+  { choiceIndex: Schema.Number, delta: Schema.String, snapshot: Schema.String }
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
+ * A choice's refusal is complete.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const text = (e: ChatStreamEvent.RefusalDone) => e.refusal
+ * ```
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export class RefusalDone extends Schema.TaggedClass<RefusalDone>("effect-chat-stream/ChatStreamEvent/RefusalDone")(
+  "RefusalDone",
+  { choiceIndex: Schema.Number, refusal: Schema.String }
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
+ * A fragment of a tool call's arguments, the arguments so far and their
+ * partial parse. `id` and `name` are those known at this moment (`""`
+ * while unknown).
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const line = (e: ChatStreamEvent.ToolCallArgumentsDelta) => `${e.name}: ${e.arguments}`
+ * ```
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export class ToolCallArgumentsDelta
+  extends Schema.TaggedClass<ToolCallArgumentsDelta>("effect-chat-stream/ChatStreamEvent/ToolCallArgumentsDelta")(
+    "ToolCallArgumentsDelta",
+    {
+      choiceIndex: Schema.Number,
+      toolCallIndex: Schema.Number,
+      id: Schema.String,
+      name: Schema.String,
+      argumentsDelta: Schema.String,
+      arguments: Schema.String,
+      parsedArguments: Parsed
+    }
+  )
+{
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
+ * A tool call's arguments are complete; `parsedArguments` is `JSON.parse`
+ * of them (none when they are not valid JSON).
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const call = (e: ChatStreamEvent.ToolCallArgumentsDone) => ({ name: e.name, args: e.parsedArguments })
+ * ```
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export class ToolCallArgumentsDone
+  extends Schema.TaggedClass<ToolCallArgumentsDone>("effect-chat-stream/ChatStreamEvent/ToolCallArgumentsDone")(
+    "ToolCallArgumentsDone",
+    {
+      choiceIndex: Schema.Number,
+      toolCallIndex: Schema.Number,
+      id: Schema.String,
+      name: Schema.String,
+      arguments: Schema.String,
+      parsedArguments: Parsed
+    }
+  )
+{
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
+ * The content logprobs a chunk carried, and all received so far.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const tokens = (e: ChatStreamEvent.LogProbsContentDelta) => e.values.map((v) => v.token)
+ * ```
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export class LogProbsContentDelta
+  extends Schema.TaggedClass<LogProbsContentDelta>("effect-chat-stream/ChatStreamEvent/LogProbsContentDelta")(
+    "LogProbsContentDelta",
+    { choiceIndex: Schema.Number, values: Logprobs, snapshot: Logprobs }
+  )
+{
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
+ * A choice's content logprobs are complete.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const count = (e: ChatStreamEvent.LogProbsContentDone) => e.values.length
+ * ```
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export class LogProbsContentDone
+  extends Schema.TaggedClass<LogProbsContentDone>("effect-chat-stream/ChatStreamEvent/LogProbsContentDone")(
+    "LogProbsContentDone",
+    { choiceIndex: Schema.Number, values: Logprobs }
+  )
+{
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
+ * The refusal logprobs a chunk carried, and all received so far.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const tokens = (e: ChatStreamEvent.LogProbsRefusalDelta) => e.values.map((v) => v.token)
+ * ```
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export class LogProbsRefusalDelta
+  extends Schema.TaggedClass<LogProbsRefusalDelta>("effect-chat-stream/ChatStreamEvent/LogProbsRefusalDelta")(
+    "LogProbsRefusalDelta",
+    { choiceIndex: Schema.Number, values: Logprobs, snapshot: Logprobs }
+  )
+{
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
+ * A choice's refusal logprobs are complete.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const count = (e: ChatStreamEvent.LogProbsRefusalDone) => e.values.length
+ * ```
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export class LogProbsRefusalDone
+  extends Schema.TaggedClass<LogProbsRefusalDone>("effect-chat-stream/ChatStreamEvent/LogProbsRefusalDone")(
+    "LogProbsRefusalDone",
+    { choiceIndex: Schema.Number, values: Logprobs }
+  )
+{
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
+ * The schema of every event, to encode one as JSON or decode a recorded one.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const toJson = Schema.encodeSync(ChatStreamEvent.ChatStreamEvent)
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ChatStreamEvent = Schema.Union(
+  Chunk,
+  ReasoningDelta,
+  ReasoningDone,
+  ContentDelta,
+  ContentDone,
+  RefusalDelta,
+  RefusalDone,
+  ToolCallArgumentsDelta,
+  ToolCallArgumentsDone,
+  LogProbsContentDelta,
+  LogProbsContentDone,
+  LogProbsRefusalDelta,
+  LogProbsRefusalDone
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ChatStreamEvent = typeof ChatStreamEvent.Type
+
+/**
+ * @since 0.1.0
+ * @category refinements
+ */
+export const isChatStreamEvent = (u: unknown): u is ChatStreamEvent => Predicate.hasProperty(u, TypeId)
+
+// -----------------------------------------------------------------------------
+// derivation
+// -----------------------------------------------------------------------------
+
+/**
+ * The partial-JSON state of a text: `undefined` while only whitespace
+ * arrived, `null` when it does not start with `{` or `[`, else the parser.
+ */
+type JsonState = PartialJson.Parser | null | undefined
+
+const feedJson = (state: JsonState, delta: string): JsonState => {
+  if (state === null) return null
+  if (state !== undefined) return PartialJson.feed(state, delta)
+  const start = delta.trimStart()
+  if (start === "") return undefined
+  return start[0] === "{" || start[0] === "[" ? PartialJson.feed(PartialJson.empty, delta) : null
+}
+
+const jsonValue = (state: JsonState): Option.Option<unknown> =>
+  state === null || state === undefined ? Option.none() : PartialJson.value(state)
+
+/**
+ * `JSON.parse(text)` for text starting with `{` or `[` (after
+ * `trimStart()`), none otherwise or when it is not valid JSON.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * ChatStreamEvent.parseDone("{\"a\":1}") // Option.some({ a: 1 })
+ * ChatStreamEvent.parseDone("42") // Option.none()
+ * ```
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parseDone = (text: string): Option.Option<unknown> => {
+  const start = text.trimStart()
+  if (start[0] !== "{" && start[0] !== "[") return Option.none()
+  try {
+    return Option.some(JSON.parse(text))
+  } catch {
+    return Option.none()
+  }
+}
+
+/**
+ * What the event derivation knows about one tool call.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ToolCallState {
+  readonly index: number
+  readonly done: boolean
+  /** The arguments text as of the last delta event. */
+  readonly arguments: string
+  readonly json: JsonState
+}
+
+/**
+ * What the event derivation knows about one choice.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ChoiceState {
+  readonly index: number
+  readonly reasoning: string
+  readonly reasoningDone: boolean
+  readonly contentJson: JsonState
+  readonly contentDone: boolean
+  readonly refusalDone: boolean
+  readonly logprobsContentDone: boolean
+  readonly logprobsRefusalDone: boolean
+  readonly currentToolCall: number | undefined
+  /** In ascending index order. */
+  readonly toolCalls: ReadonlyArray<ToolCallState>
+}
+
+/**
+ * The state of the derivation: the snapshot fold and, per choice, what was
+ * emitted so far.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface State {
+  readonly accumulator: Snapshot.Accumulator
+  readonly choices: ReadonlyArray<ChoiceState>
+}
+
+/**
+ * The state before any chunk.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const initial: State = { accumulator: Snapshot.empty, choices: [] }
+
+const newChoiceState = (index: number): ChoiceState => ({
+  index,
+  reasoning: "",
+  reasoningDone: false,
+  contentJson: undefined,
+  contentDone: false,
+  refusalDone: false,
+  logprobsContentDone: false,
+  logprobsRefusalDone: false,
+  currentToolCall: undefined,
+  toolCalls: []
+})
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
+const findToolCall = (calls: ReadonlyArray<ToolCallState>, index: number): number => {
+  for (let i = 0; i < calls.length; i++) if (calls[i].index === index) return i
+  return -1
+}
+
+const setToolCall = (
+  calls: ReadonlyArray<ToolCallState>,
+  next: ToolCallState
+): ReadonlyArray<ToolCallState> => {
+  const at = findToolCall(calls, next.index)
+  if (at >= 0) {
+    const copy = calls.slice()
+    copy[at] = next
+    return copy
+  }
+  let position = calls.length
+  while (position > 0 && calls[position - 1].index > next.index) position--
+  return [...calls.slice(0, position), next, ...calls.slice(position)]
+}
+
+/** The snapshot tool call at `index` in a choice (by the fold's index list). */
+const snapshotToolCall = (choice: Snapshot.ChoiceState, index: number) => {
+  const at = choice.toolCallIndexes.indexOf(index)
+  return choice.choice.message.tool_calls![at]
+}
+
+const toolCallDone = (
+  state: Mutable<ChoiceState>,
+  choice: Snapshot.ChoiceState,
+  index: number,
+  out: Array<ChatStreamEvent>
+): void => {
+  const at = findToolCall(state.toolCalls, index)
+  const previous: ToolCallState = at >= 0 ? state.toolCalls[at] : { index, done: false, arguments: "", json: undefined }
+  if (previous.done) return
+  const call = snapshotToolCall(choice, index)
+  out.push(
+    new ToolCallArgumentsDone({
+      choiceIndex: state.index,
+      toolCallIndex: index,
+      id: call.id,
+      name: call.function.name,
+      arguments: call.function.arguments,
+      parsedArguments: parseDone(call.function.arguments)
+    }, true)
+  )
+  state.toolCalls = setToolCall(state.toolCalls, { ...previous, done: true })
+}
+
+/** The done events of step 2.6 of the contract. */
+const doneEvents = (
+  state: Mutable<ChoiceState>,
+  choice: Snapshot.ChoiceState,
+  out: Array<ChatStreamEvent>
+): void => {
+  const snapshot: ChatCompletionChoice = choice.choice
+  const message = snapshot.message
+  const choiceIndex = state.index
+  if (!state.reasoningDone && state.reasoning !== "") {
+    out.push(new ReasoningDone({ choiceIndex, reasoning: state.reasoning }, true))
+    state.reasoningDone = true
+  }
+  if (!state.contentDone && message.content !== null) {
+    out.push(new ContentDone({ choiceIndex, content: message.content, parsed: parseDone(message.content) }, true))
+    state.contentDone = true
+  }
+  if (!state.refusalDone && message.refusal !== null) {
+    out.push(new RefusalDone({ choiceIndex, refusal: message.refusal }, true))
+    state.refusalDone = true
+  }
+  const logprobs = snapshot.logprobs
+  if (!state.logprobsContentDone && logprobs?.content != null && logprobs.content.length > 0) {
+    out.push(new LogProbsContentDone({ choiceIndex, values: logprobs.content }, true))
+    state.logprobsContentDone = true
+  }
+  if (!state.logprobsRefusalDone && logprobs?.refusal != null && logprobs.refusal.length > 0) {
+    out.push(new LogProbsRefusalDone({ choiceIndex, values: logprobs.refusal }, true))
+    state.logprobsRefusalDone = true
+  }
+  for (const index of choice.toolCallIndexes) toolCallDone(state, choice, index, out)
+}
+
+/** Events of one choice entry, right after it was folded in. */
+const choiceEvents = (
+  previous: ChoiceState,
+  entry: ChatCompletionChunk["choices"][number],
+  choice: Snapshot.ChoiceState,
+  resolvedToolCalls: ReadonlyArray<number>,
+  out: Array<ChatStreamEvent>
+): ChoiceState => {
+  const state: Mutable<ChoiceState> = { ...previous }
+  const choiceIndex = state.index
+  const delta = entry.delta
+  const message = choice.choice.message
+
+  const reasoning = delta.reasoning_content !== undefined && delta.reasoning_content !== ""
+    ? delta.reasoning_content
+    : delta.reasoning
+  if (reasoning !== undefined && reasoning !== "" && !state.reasoningDone) {
+    state.reasoning = state.reasoning + reasoning
+    out.push(new ReasoningDelta({ choiceIndex, delta: reasoning, snapshot: state.reasoning }, true))
+  }
+
+  if (delta.content !== undefined && delta.content !== "" && !state.contentDone) {
+    state.contentJson = feedJson(state.contentJson, delta.content)
+    out.push(
+      new ContentDelta({
+        choiceIndex,
+        delta: delta.content,
+        snapshot: message.content!,
+        parsed: jsonValue(state.contentJson)
+      }, true)
+    )
+  }
+
+  if (delta.refusal !== undefined && delta.refusal !== "" && !state.refusalDone) {
+    out.push(new RefusalDelta({ choiceIndex, delta: delta.refusal, snapshot: message.refusal! }, true))
+  }
+
+  const logprobs = entry.logprobs
+  if (logprobs !== undefined) {
+    if (logprobs.content !== undefined && logprobs.content.length > 0 && !state.logprobsContentDone) {
+      out.push(
+        new LogProbsContentDelta({
+          choiceIndex,
+          values: logprobs.content,
+          snapshot: choice.choice.logprobs!.content!
+        }, true)
+      )
+    }
+    if (logprobs.refusal !== undefined && logprobs.refusal.length > 0 && !state.logprobsRefusalDone) {
+      out.push(
+        new LogProbsRefusalDelta({
+          choiceIndex,
+          values: logprobs.refusal,
+          snapshot: choice.choice.logprobs!.refusal!
+        }, true)
+      )
+    }
+  }
+
+  const fragments = delta.tool_calls
+  if (fragments !== undefined) {
+    for (let i = 0; i < fragments.length; i++) {
+      const index = resolvedToolCalls[i]
+      if (index !== state.currentToolCall) {
+        if (state.currentToolCall !== undefined) toolCallDone(state, choice, state.currentToolCall, out)
+        state.currentToolCall = index
+      }
+      const argumentsDelta = Snapshot.argumentsText(fragments[i])
+      const at = findToolCall(state.toolCalls, index)
+      const tool: ToolCallState = at >= 0 ? state.toolCalls[at] : { index, done: false, arguments: "", json: undefined }
+      if (at < 0) state.toolCalls = setToolCall(state.toolCalls, tool)
+      if (argumentsDelta === "" || tool.done) continue
+      const json = feedJson(tool.json, argumentsDelta)
+      // Kept here rather than read from the snapshot: a later fragment of the
+      // same entry may already have added to the snapshot's text.
+      const text = tool.arguments + argumentsDelta
+      state.toolCalls = setToolCall(state.toolCalls, { ...tool, arguments: text, json })
+      const call = snapshotToolCall(choice, index)
+      out.push(
+        new ToolCallArgumentsDelta({
+          choiceIndex,
+          toolCallIndex: index,
+          id: call.id,
+          name: call.function.name,
+          argumentsDelta,
+          arguments: text,
+          parsedArguments: jsonValue(json)
+        }, true)
+      )
+    }
+  }
+
+  if (choice.choice.finish_reason !== null) doneEvents(state, choice, out)
+  return state
+}
+
+const getChoiceState = (choices: ReadonlyArray<ChoiceState>, index: number): ChoiceState | undefined => {
+  for (let i = 0; i < choices.length; i++) if (choices[i].index === index) return choices[i]
+  return undefined
+}
+
+const setChoiceState = (choices: ReadonlyArray<ChoiceState>, next: ChoiceState): ReadonlyArray<ChoiceState> => {
+  for (let i = 0; i < choices.length; i++) {
+    if (choices[i].index === next.index) {
+      const copy = choices.slice()
+      copy[i] = next
+      return copy
+    }
+  }
+  let position = choices.length
+  while (position > 0 && choices[position - 1].index > next.index) position--
+  return [...choices.slice(0, position), next, ...choices.slice(position)]
+}
+
+/**
+ * Folds one chunk and derives its events: the `Chunk` event, then each
+ * choice entry's events in the chunk's order (contract §4). Pure: the input
+ * state stays valid.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const [state, events] = ChatStreamEvent.step(ChatStreamEvent.initial, {
+ *   id: "c1", created: 1, model: "m", choices: [{ index: 0, delta: { content: "Hi" } }]
+ * })
+ * events.map((e) => e._tag) // ["Chunk", "ContentDelta"]
+ * ```
+ *
+ * @since 0.1.0
+ * @category derivation
+ */
+export const step = (
+  state: State,
+  chunk: ChatCompletionChunk
+): readonly [State, ReadonlyArray<ChatStreamEvent>] => {
+  const out: Array<ChatStreamEvent> = []
+  let folded = state.accumulator.choices
+  let choices = state.choices
+  for (const entry of chunk.choices) {
+    const { state: choice, toolCallIndexes } = Snapshot.foldChoice(Snapshot.getChoice(folded, entry.index), entry)
+    folded = Snapshot.setChoice(folded, choice)
+    const previous = getChoiceState(choices, entry.index) ?? newChoiceState(entry.index)
+    choices = setChoiceState(choices, choiceEvents(previous, entry, choice, toolCallIndexes, out))
+  }
+  const snapshot = Snapshot.foldHeader(state.accumulator.snapshot, chunk, folded.map((c) => c.choice))
+  const accumulator: Snapshot.Accumulator = { snapshot: Option.some(snapshot), choices: folded }
+  const chunkEvent = new Chunk({ chunk, snapshot }, true)
+  out.unshift(chunkEvent)
+  return [{ accumulator, choices }, out]
+}
+
+/**
+ * Whether a stream that ends here is complete without `[DONE]`: at least
+ * one choice arrived and every choice has a `finish_reason`.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * ChatStreamEvent.isFinished(ChatStreamEvent.initial) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category derivation
+ */
+export const isFinished = (state: State): boolean =>
+  state.accumulator.choices.length > 0 &&
+  state.accumulator.choices.every((c) => c.choice.finish_reason !== null)
+
+/**
+ * The done events due at the end of a complete stream: those of every choice
+ * that never got a `finish_reason`, in index order.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const [, events] = ChatStreamEvent.finish(ChatStreamEvent.initial) // no events
+ * ```
+ *
+ * @since 0.1.0
+ * @category derivation
+ */
+export const finish = (state: State): readonly [State, ReadonlyArray<ChatStreamEvent>] => {
+  const out: Array<ChatStreamEvent> = []
+  let choices = state.choices
+  for (const choice of state.accumulator.choices) {
+    if (choice.choice.finish_reason !== null) continue
+    const previous = getChoiceState(choices, choice.choice.index) ?? newChoiceState(choice.choice.index)
+    const next: Mutable<ChoiceState> = { ...previous }
+    doneEvents(next, choice, out)
+    choices = setChoiceState(choices, next)
+  }
+  return [{ accumulator: state.accumulator, choices }, out]
+}

@@ -1,0 +1,109 @@
+/**
+ * The JSON-lines form of a stream (stream contract §7): one event per line,
+ * encoded by its Schema with `_tag` first and `null` for none, then a last
+ * line `{"_tag":"Final","completion":…}` or `{"_tag":"Failure","error":…}`.
+ *
+ * The CLI's `--json` prints exactly these lines; tests and recordings can
+ * compare them.
+ *
+ * @since 0.1.0
+ */
+import { Option, Schema } from "effect"
+import { ChatCompletion } from "./ChatCompletion.js"
+import {
+  type ChatStreamError,
+  ChatStreamErrorSchema,
+  type FinishReasonError,
+  isChatStreamError
+} from "./ChatStreamError.js"
+import { ChatStreamEvent } from "./ChatStreamEvent.js"
+
+const encodeEventSync = Schema.encodeSync(ChatStreamEvent)
+const encodeCompletionSync = Schema.encodeSync(ChatCompletion)
+const encodeErrorSync = Schema.encodeSync(ChatStreamErrorSchema)
+
+/**
+ * One event as a JSON line (without the newline).
+ *
+ * @example
+ * ```ts
+ * import { Option } from "effect"
+ * import { ChatStreamEvent, JsonLines } from "effect-chat-stream"
+ *
+ * JsonLines.event(new ChatStreamEvent.ContentDelta({ choiceIndex: 0, delta: "Hi", snapshot: "Hi", parsed: Option.none() }))
+ * // '{"_tag":"ContentDelta","choiceIndex":0,"delta":"Hi","snapshot":"Hi","parsed":null}'
+ * ```
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const event = (value: ChatStreamEvent): string => JSON.stringify(encodeEventSync(value))
+
+/**
+ * The last line of a stream that ended well.
+ *
+ * @example
+ * ```ts
+ * import { Option } from "effect"
+ * import { JsonLines } from "effect-chat-stream"
+ *
+ * JsonLines.final(Option.none()) // '{"_tag":"Final","completion":null}'
+ * ```
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const final = (completion: Option.Option<ChatCompletion>): string =>
+  JSON.stringify({
+    _tag: "Final",
+    completion: Option.isSome(completion) ? encodeCompletionSync(completion.value) : null
+  })
+
+/**
+ * An error as a JSON object: `_tag`, `message`, then its fields (the
+ * snapshot `null` when none). Errors that are not the library's are shown
+ * with their `_tag` (or name) and message.
+ *
+ * @example
+ * ```ts
+ * import { Option } from "effect"
+ * import { ChatStreamError, JsonLines } from "effect-chat-stream"
+ *
+ * JsonLines.errorJson(new ChatStreamError.IncompleteStreamError({ reason: "NoFinishReason", snapshot: Option.none() }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const errorJson = (error: unknown): Record<string, unknown> => {
+  if (isChatStreamError(error)) {
+    const encoded = encodeErrorSync(error as ChatStreamError | FinishReasonError) as Record<string, unknown>
+    const { _tag, cause: _cause, ...fields } = encoded
+    return { _tag, message: error.message, ...fields }
+  }
+  if (typeof error === "object" && error !== null) {
+    const tagged = error as { _tag?: unknown; name?: unknown; message?: unknown }
+    return {
+      _tag: typeof tagged._tag === "string" ? tagged._tag : typeof tagged.name === "string" ? tagged.name : "Error",
+      message: typeof tagged.message === "string" ? tagged.message : String(error),
+      snapshot: null
+    }
+  }
+  return { _tag: "Error", message: String(error), snapshot: null }
+}
+
+/**
+ * The last line of a stream that failed.
+ *
+ * @example
+ * ```ts
+ * import { Option } from "effect"
+ * import { ChatStreamError, JsonLines } from "effect-chat-stream"
+ *
+ * JsonLines.failure(new ChatStreamError.IncompleteStreamError({ reason: "NoFinishReason", snapshot: Option.none() }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const failure = (error: unknown): string => JSON.stringify({ _tag: "Failure", error: errorJson(error) })

@@ -1,0 +1,417 @@
+/**
+ * The pure fold of a stream: `(accumulator, chunk) → accumulator`, whose
+ * `snapshot` is the immutable `ChatCompletion` a non-streaming call would
+ * have returned for everything received so far (stream contract §3).
+ *
+ * A snapshot handed out earlier never changes: every step builds new objects
+ * along the path that changed and shares the rest (strings are shared by
+ * V8's ropes, untouched choices and tool calls by reference).
+ *
+ * The accumulator carries, besides the snapshot, what the snapshot cannot
+ * show: the index of each tool call (snapshot tool calls carry no `index`)
+ * and which call a choice's previous index-less fragment went to.
+ *
+ * @since 0.1.0
+ */
+import { Option } from "effect"
+import type {
+  ChatCompletion,
+  ChatCompletionChoice,
+  ChatCompletionChunk,
+  ChatCompletionLogprobs,
+  ChatCompletionMessage,
+  ChoiceLogprobs,
+  ChunkChoice,
+  ChunkToolCall,
+  CompletionUsage,
+  TokenLogprob,
+  ToolCall
+} from "./ChatCompletion.js"
+
+/**
+ * What the fold knows about one choice.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ChoiceState {
+  /** The choice as it stands in the snapshot. */
+  readonly choice: ChatCompletionChoice
+  /** Whether `role` came from the stream (else it is the default). */
+  readonly roleSet: boolean
+  /** The index of each tool call, in the order of `choice.message.tool_calls` (ascending). */
+  readonly toolCallIndexes: ReadonlyArray<number>
+  /** Whether each tool call's `type` came from the stream. */
+  readonly toolCallTypeSet: ReadonlyArray<boolean>
+  /** The tool call the previous tool-call fragment of this choice went to. */
+  readonly lastToolCallIndex: number | undefined
+}
+
+/**
+ * The fold's state: the snapshot (none before the first chunk) and the
+ * per-choice state, in ascending index order like `snapshot.choices`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Accumulator {
+  readonly snapshot: Option.Option<ChatCompletion>
+  readonly choices: ReadonlyArray<ChoiceState>
+}
+
+/**
+ * The accumulator before any chunk.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const empty: Accumulator = { snapshot: Option.none(), choices: [] }
+
+const KNOWN_CHUNK_KEYS = new Set([
+  "id",
+  "object",
+  "created",
+  "model",
+  "choices",
+  "usage",
+  "system_fingerprint",
+  "service_tier",
+  "obfuscation"
+])
+const KNOWN_CHOICE_KEYS = new Set(["index", "delta", "finish_reason", "logprobs", "usage"])
+const KNOWN_DELTA_KEYS = new Set([
+  "role",
+  "content",
+  "refusal",
+  "reasoning_content",
+  "reasoning",
+  "reasoning_details",
+  "tool_calls"
+])
+const KNOWN_TOOL_CALL_KEYS = new Set(["index", "id", "type", "function"])
+const KNOWN_FUNCTION_KEYS = new Set(["name", "arguments"])
+
+const nonEmpty = (s: string | undefined): s is string => s !== undefined && s !== ""
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
+/**
+ * Copies the unknown, non-null fields of `from` onto `target` (last non-null
+ * value wins). Returns whether anything was copied.
+ */
+const mergeExtras = (
+  target: Record<string, unknown>,
+  from: Record<string, unknown>,
+  known: ReadonlySet<string>
+): boolean => {
+  let changed = false
+  for (const key in from) {
+    if (known.has(key)) continue
+    const value = from[key]
+    if (value === null || value === undefined) continue
+    if (key === "__proto__") {
+      Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+    } else {
+      target[key] = value
+    }
+    changed = true
+  }
+  return changed
+}
+
+const hasExtras = (from: Record<string, unknown>, known: ReadonlySet<string>): boolean => {
+  for (const key in from) {
+    if (!known.has(key) && from[key] !== null && from[key] !== undefined) return true
+  }
+  return false
+}
+
+const newMessage = (): ChatCompletionMessage => ({ role: "assistant", content: null, refusal: null })
+
+const newChoiceState = (index: number): ChoiceState => ({
+  choice: { index, finish_reason: null, message: newMessage() },
+  roleSet: false,
+  toolCallIndexes: [],
+  toolCallTypeSet: [],
+  lastToolCallIndex: undefined
+})
+
+/**
+ * Finds which tool call a fragment goes to (contract §3): its `index`; else
+ * the call with its `id`; else, with a `function.name`, a new call after the
+ * highest index; else the call the previous fragment went to (0 if none).
+ *
+ * @internal
+ */
+export const resolveToolCallIndex = (
+  calls: ReadonlyArray<ToolCall>,
+  indexes: ReadonlyArray<number>,
+  lastToolCallIndex: number | undefined,
+  fragment: ChunkToolCall
+): number => {
+  if (fragment.index !== undefined) return fragment.index
+  if (nonEmpty(fragment.id)) {
+    for (let i = 0; i < calls.length; i++) {
+      if (calls[i].id === fragment.id) return indexes[i]
+    }
+  }
+  if (nonEmpty(fragment.function?.name)) {
+    return indexes.length === 0 ? 0 : indexes[indexes.length - 1] + 1
+  }
+  return lastToolCallIndex ?? 0
+}
+
+/**
+ * The text a fragment appends to a tool call's arguments: the string as
+ * sent, or the JSON of an object sent instead.
+ *
+ * @internal
+ */
+export const argumentsText = (fragment: ChunkToolCall): string => {
+  const args = fragment.function?.arguments
+  if (args === undefined) return ""
+  return typeof args === "string" ? args : JSON.stringify(args)
+}
+
+/** Folds tool-call fragments into a choice's state; returns the resolved index of each. */
+const foldToolCalls = (
+  state: Mutable<ChoiceState>,
+  fragments: ReadonlyArray<ChunkToolCall>,
+  resolved: Array<number>
+): ReadonlyArray<ToolCall> => {
+  let calls = (state.choice.message.tool_calls ?? []).slice()
+  let indexes = state.toolCallIndexes.slice()
+  let typeSet = state.toolCallTypeSet.slice()
+  for (const fragment of fragments) {
+    const index = resolveToolCallIndex(calls, indexes, state.lastToolCallIndex, fragment)
+    resolved.push(index)
+    state.lastToolCallIndex = index
+    // Find or insert the call at `index`, keeping ascending order.
+    let position = indexes.length
+    while (position > 0 && indexes[position - 1] > index) position--
+    let call: ToolCall
+    if (position > 0 && indexes[position - 1] === index) {
+      position--
+      call = calls[position]
+    } else {
+      call = { id: "", type: "function", function: { name: "", arguments: "" } }
+      calls = [...calls.slice(0, position), call, ...calls.slice(position)]
+      indexes = [...indexes.slice(0, position), index, ...indexes.slice(position)]
+      typeSet = [...typeSet.slice(0, position), false, ...typeSet.slice(position)]
+    }
+    const fn = fragment.function
+    const args = argumentsText(fragment)
+    const id = call.id === "" && nonEmpty(fragment.id) ? fragment.id : call.id
+    const setType = !typeSet[position] && nonEmpty(fragment.type)
+    const name = call.function.name === "" && nonEmpty(fn?.name) ? fn.name : call.function.name
+    const fnExtras = fn !== undefined && hasExtras(fn, KNOWN_FUNCTION_KEYS)
+    const callExtras = hasExtras(fragment, KNOWN_TOOL_CALL_KEYS)
+    if (id === call.id && !setType && name === call.function.name && args === "" && !fnExtras && !callExtras) {
+      continue
+    }
+    const nextFunction: Mutable<ToolCall["function"]> = { ...call.function, name, arguments: call.function.arguments + args }
+    if (fnExtras) mergeExtras(nextFunction, fn, KNOWN_FUNCTION_KEYS)
+    const next: Mutable<ToolCall> = { ...call, id, type: setType ? fragment.type! : call.type, function: nextFunction }
+    if (callExtras) mergeExtras(next, fragment, KNOWN_TOOL_CALL_KEYS)
+    if (setType) {
+      typeSet = typeSet.slice()
+      typeSet[position] = true
+    }
+    calls[position] = next
+  }
+  state.toolCallIndexes = indexes
+  state.toolCallTypeSet = typeSet
+  return calls
+}
+
+const appendLogprobs = (
+  previous: ReadonlyArray<TokenLogprob> | null,
+  received: ReadonlyArray<TokenLogprob> | undefined
+): ReadonlyArray<TokenLogprob> | null => {
+  if (received === undefined) return previous
+  if (previous === null) return received
+  return previous.concat(received)
+}
+
+const foldLogprobs = (
+  previous: ChatCompletionLogprobs | undefined,
+  received: ChoiceLogprobs
+): ChatCompletionLogprobs => {
+  const next: Mutable<ChatCompletionLogprobs> = previous === undefined
+    ? { content: null, refusal: null }
+    : { ...previous }
+  for (const key in received) {
+    if (key === "content" || key === "refusal") continue
+    const value = received[key]
+    if (value !== undefined) next[key] = value
+  }
+  next.content = appendLogprobs(next.content, received.content)
+  next.refusal = appendLogprobs(next.refusal, received.refusal)
+  return next
+}
+
+/**
+ * Folds one choice entry of a chunk into the choice's state.
+ *
+ * @internal
+ */
+export const foldChoice = (
+  previous: ChoiceState | undefined,
+  entry: ChunkChoice
+): { readonly state: ChoiceState; readonly toolCallIndexes: ReadonlyArray<number> } => {
+  const base = previous ?? newChoiceState(entry.index)
+  const state: Mutable<ChoiceState> = { ...base }
+  const delta = entry.delta
+  const message: Mutable<ChatCompletionMessage> = { ...base.choice.message }
+  if (!state.roleSet && nonEmpty(delta.role)) {
+    message.role = delta.role
+    state.roleSet = true
+  }
+  if (nonEmpty(delta.content)) message.content = (message.content ?? "") + delta.content
+  if (nonEmpty(delta.refusal)) message.refusal = (message.refusal ?? "") + delta.refusal
+  if (nonEmpty(delta.reasoning_content)) {
+    message.reasoning_content = (message.reasoning_content ?? "") + delta.reasoning_content
+  }
+  if (nonEmpty(delta.reasoning)) message.reasoning = (message.reasoning ?? "") + delta.reasoning
+  if (delta.reasoning_details !== undefined && delta.reasoning_details.length > 0) {
+    message.reasoning_details = (message.reasoning_details ?? []).concat(delta.reasoning_details)
+  }
+  const resolved: Array<number> = []
+  if (delta.tool_calls !== undefined && delta.tool_calls.length > 0) {
+    message.tool_calls = foldToolCalls(state, delta.tool_calls, resolved)
+  }
+  mergeExtras(message, delta, KNOWN_DELTA_KEYS)
+
+  const choice: Mutable<ChatCompletionChoice> = { ...base.choice, message }
+  if (nonEmpty(entry.finish_reason)) choice.finish_reason = entry.finish_reason
+  if (entry.logprobs !== undefined) choice.logprobs = foldLogprobs(base.choice.logprobs, entry.logprobs)
+  mergeExtras(choice, entry, KNOWN_CHOICE_KEYS)
+  state.choice = choice
+  return { state, toolCallIndexes: resolved }
+}
+
+/**
+ * The usage a chunk carries: at the top level, else in a choice (the last
+ * one that has it), else in `x_groq.usage`.
+ *
+ * @internal
+ */
+export const chunkUsage = (chunk: ChatCompletionChunk): CompletionUsage | undefined => {
+  if (chunk.usage !== undefined) return chunk.usage
+  let fromChoice: CompletionUsage | undefined
+  for (const choice of chunk.choices) {
+    if (choice.usage !== undefined) fromChoice = choice.usage
+  }
+  if (fromChoice !== undefined) return fromChoice
+  const groq = chunk["x_groq"]
+  if (typeof groq === "object" && groq !== null) {
+    const usage = (groq as Record<string, unknown>)["usage"]
+    if (typeof usage === "object" && usage !== null) return usage as CompletionUsage
+  }
+  return undefined
+}
+
+/**
+ * Builds the snapshot's top level from the previous one and a chunk (every
+ * field but `choices`).
+ *
+ * @internal
+ */
+export const foldHeader = (
+  previous: Option.Option<ChatCompletion>,
+  chunk: ChatCompletionChunk,
+  choices: ReadonlyArray<ChatCompletionChoice>
+): ChatCompletion => {
+  const next: Mutable<ChatCompletion> = Option.isSome(previous)
+    ? { ...previous.value }
+    : { id: "", object: "chat.completion", created: 0, model: "" } as Mutable<ChatCompletion>
+  if (nonEmpty(chunk.id)) next.id = chunk.id
+  if (chunk.created !== 0) next.created = chunk.created
+  if (nonEmpty(chunk.model)) next.model = chunk.model
+  if (nonEmpty(chunk.system_fingerprint)) next.system_fingerprint = chunk.system_fingerprint
+  if (nonEmpty(chunk.service_tier)) next.service_tier = chunk.service_tier
+  const usage = chunkUsage(chunk)
+  if (usage !== undefined) next.usage = usage
+  mergeExtras(next, chunk, KNOWN_CHUNK_KEYS)
+  next.choices = choices
+  return next
+}
+
+/**
+ * Inserts or replaces a choice's state, keeping ascending index order.
+ *
+ * @internal
+ */
+export const setChoice = (
+  choices: ReadonlyArray<ChoiceState>,
+  state: ChoiceState
+): ReadonlyArray<ChoiceState> => {
+  const index = state.choice.index
+  let position = choices.length
+  while (position > 0 && choices[position - 1].choice.index > index) position--
+  if (position > 0 && choices[position - 1].choice.index === index) {
+    const next = choices.slice()
+    next[position - 1] = state
+    return next
+  }
+  return [...choices.slice(0, position), state, ...choices.slice(position)]
+}
+
+/**
+ * Finds a choice's state by its index.
+ *
+ * @internal
+ */
+export const getChoice = (choices: ReadonlyArray<ChoiceState>, index: number): ChoiceState | undefined => {
+  for (let i = 0; i < choices.length; i++) {
+    if (choices[i].choice.index === index) return choices[i]
+  }
+  return undefined
+}
+
+/**
+ * Folds one chunk into the accumulator: the pure step that
+ * `Stream.mapAccum` runs over a chunk stream.
+ *
+ * @example
+ * ```ts
+ * import { Option } from "effect"
+ * import { Snapshot } from "effect-chat-stream"
+ *
+ * const acc = Snapshot.fold(Snapshot.empty, {
+ *   id: "c1", created: 1, model: "m",
+ *   choices: [{ index: 0, delta: { content: "Hi" } }]
+ * })
+ * Option.getOrThrow(acc.snapshot).choices[0].message.content // "Hi"
+ * ```
+ *
+ * @since 0.1.0
+ * @category folding
+ */
+export const fold = (accumulator: Accumulator, chunk: ChatCompletionChunk): Accumulator => {
+  let choices = accumulator.choices
+  for (const entry of chunk.choices) {
+    choices = setChoice(choices, foldChoice(getChoice(choices, entry.index), entry).state)
+  }
+  return { snapshot: Option.some(foldHeader(accumulator.snapshot, chunk, choices.map((c) => c.choice))), choices }
+}
+
+/**
+ * Folds a whole list of chunks: the snapshot after the last one (none for
+ * no chunk).
+ *
+ * @example
+ * ```ts
+ * import { Snapshot } from "effect-chat-stream"
+ *
+ * Snapshot.fromChunks([]) // Option.none()
+ * ```
+ *
+ * @since 0.1.0
+ * @category folding
+ */
+export const fromChunks = (chunks: Iterable<ChatCompletionChunk>): Option.Option<ChatCompletion> => {
+  let accumulator = empty
+  for (const chunk of chunks) accumulator = fold(accumulator, chunk)
+  return accumulator.snapshot
+}

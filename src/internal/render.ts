@@ -1,0 +1,115 @@
+/**
+ * Renders events for a person: content as it streams, reasoning set apart,
+ * tool calls with their arguments, then finish reasons and usage.
+ *
+ * Appends deltas; never re-reads a growing snapshot.
+ *
+ * @internal
+ */
+import { Option } from "effect"
+import type { ChatCompletion } from "../ChatCompletion.js"
+import type { ChatStreamEvent } from "../ChatStreamEvent.js"
+import * as JsonLines from "../JsonLines.js"
+
+export interface Renderer {
+  readonly event: (event: ChatStreamEvent) => void
+  readonly end: (completion: Option.Option<ChatCompletion>) => void
+  readonly failure: (error: unknown) => void
+}
+
+type Section = "none" | "reasoning" | "content" | "refusal" | "tool"
+
+export const makeRenderer = (
+  write: (text: string) => void,
+  writeError: (text: string) => void,
+  color: boolean
+): Renderer => {
+  const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[22m` : s)
+  const bold = (s: string) => (color ? `\x1b[1m${s}\x1b[22m` : s)
+  const red = (s: string) => (color ? `\x1b[31m${s}\x1b[39m` : s)
+  let section: Section = "none"
+  let choice = -1
+  let multipleChoices = false
+  let atLineStart = true
+  const out = (text: string) => {
+    if (text.length === 0) return
+    write(text)
+    atLineStart = text.endsWith("\n")
+  }
+  const newline = () => {
+    if (!atLineStart) out("\n")
+  }
+  const enter = (next: Section, choiceIndex: number, header: string) => {
+    if (choiceIndex !== choice) {
+      if (choice !== -1) multipleChoices = true
+      choice = choiceIndex
+      section = "none"
+      if (multipleChoices || choiceIndex !== 0) {
+        newline()
+        out(bold(`── choice ${choiceIndex} ──`) + "\n")
+      }
+    }
+    if (section !== next) {
+      newline()
+      if (header !== "") out(header)
+      section = next
+    }
+  }
+  return {
+    event: (event) => {
+      switch (event._tag) {
+        case "ReasoningDelta":
+          enter("reasoning", event.choiceIndex, dim("thinking: "))
+          out(dim(event.delta))
+          break
+        case "ContentDelta":
+          enter("content", event.choiceIndex, "")
+          out(event.delta)
+          break
+        case "RefusalDelta":
+          enter("refusal", event.choiceIndex, red("refusal: "))
+          out(red(event.delta))
+          break
+        case "ToolCallArgumentsDelta":
+          if (section !== "tool" || choice !== event.choiceIndex) {
+            enter("tool", event.choiceIndex, "")
+          }
+          break
+        case "ToolCallArgumentsDone":
+          enter("tool", event.choiceIndex, "")
+          newline()
+          out(`${bold("→ " + (event.name || "(unnamed)"))}(${event.arguments}) ${dim(event.id)}\n`)
+          break
+        default:
+          break
+      }
+    },
+    end: (completion) => {
+      newline()
+      if (Option.isNone(completion)) {
+        out(dim("(no completion)") + "\n")
+        return
+      }
+      const c = completion.value
+      const reasons = c.choices.map((ch) =>
+        c.choices.length > 1 ? `${ch.index}: ${ch.finish_reason ?? "none"}` : `${ch.finish_reason ?? "none"}`
+      )
+      let line = `finish_reason: ${reasons.join(", ")}`
+      if (c.usage !== undefined) {
+        const u = c.usage
+        line += ` · usage: ${u.prompt_tokens ?? "?"} prompt + ${u.completion_tokens ?? "?"} completion = ${
+          u.total_tokens ?? "?"
+        } tokens`
+      }
+      out(dim(`[${c.model || "unknown model"}] ${line}`) + "\n")
+    },
+    failure: (error) => {
+      newline()
+      const json = JsonLines.errorJson(error)
+      writeError(red(`error (${String(json._tag)}): ${String(json.message)}`) + "\n")
+      if (json.snapshot !== null && json.snapshot !== undefined) {
+        writeError(dim("(the text above is what was received before the error)") + "\n")
+      }
+    }
+  }
+}
