@@ -328,9 +328,13 @@ export const withSnapshot = <E extends ChatStreamError | FinishReasonError>(
   snapshot: Option.Option<ChatCompletion>
 ): E => {
   if (Option.isSome(error.snapshot) || Option.isNone(snapshot)) return error
+  // Copies every own property (an Error's `message` and `stack` are not
+  // enumerable) so the copy is the same error with a snapshot.
   const copy = Object.create(Object.getPrototypeOf(error)) as E
-  Object.assign(copy, error, { snapshot })
-  if (error.stack !== undefined) Object.defineProperty(copy, "stack", { value: error.stack, configurable: true, writable: true })
+  for (const key of Reflect.ownKeys(error)) {
+    Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(error, key)!)
+  }
+  Object.defineProperty(copy, "snapshot", { value: snapshot, enumerable: true, writable: true, configurable: true })
   return copy
 }
 
