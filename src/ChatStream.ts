@@ -26,6 +26,7 @@ import {
   withSnapshot
 } from "./ChatStreamError.js"
 import * as ChatStreamEvent from "./ChatStreamEvent.js"
+import { decodeChunkFast } from "./internal/decodeChunk.js"
 import * as Snapshot from "./Snapshot.js"
 import * as Sse from "./Sse.js"
 
@@ -123,6 +124,8 @@ export const decodePayload = (
   if ((typeof error === "object" && error !== null) || (typeof error === "string" && error !== "")) {
     return Either.left(apiErrorFromPayload(json, none))
   }
+  const fast = decodeChunkFast(json)
+  if (fast !== undefined) return Either.right(fast)
   return Either.mapLeft(
     decodeChunkEither(json),
     (parseError) =>
@@ -189,7 +192,7 @@ const engineStep = (derive: boolean, endIsComplete: boolean) =>
       const snapshot = (accumulator.snapshot as Option.Some<ChatCompletion>).value
       return [
         { events: { accumulator, choices: state.events.choices }, ended: false },
-        [new ChatStreamEvent.Chunk({ chunk: signal.chunk, snapshot }, true)]
+        [ChatStreamEvent.make(ChatStreamEvent.Chunk, { chunk: signal.chunk, snapshot })]
       ]
     }
     case "Fault":

@@ -54,7 +54,7 @@ export class Chunk extends Schema.TaggedClass<Chunk>("effect-chat-stream/ChatStr
   snapshot: ChatCompletion
 }) {
   /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
+  declare readonly [TypeId]: TypeId
 }
 
 /**
@@ -76,7 +76,7 @@ export class ReasoningDelta extends Schema.TaggedClass<ReasoningDelta>("effect-c
   { choiceIndex: Schema.Number, delta: Schema.String, snapshot: Schema.String }
 ) {
   /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
+  declare readonly [TypeId]: TypeId
 }
 
 /**
@@ -97,7 +97,7 @@ export class ReasoningDone extends Schema.TaggedClass<ReasoningDone>("effect-cha
   { choiceIndex: Schema.Number, reasoning: Schema.String }
 ) {
   /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
+  declare readonly [TypeId]: TypeId
 }
 
 /**
@@ -120,7 +120,7 @@ export class ContentDelta extends Schema.TaggedClass<ContentDelta>("effect-chat-
   { choiceIndex: Schema.Number, delta: Schema.String, snapshot: Schema.String, parsed: Parsed }
 ) {
   /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
+  declare readonly [TypeId]: TypeId
 }
 
 /**
@@ -142,7 +142,7 @@ export class ContentDone extends Schema.TaggedClass<ContentDone>("effect-chat-st
   { choiceIndex: Schema.Number, content: Schema.String, parsed: Parsed }
 ) {
   /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
+  declare readonly [TypeId]: TypeId
 }
 
 /**
@@ -163,7 +163,7 @@ export class RefusalDelta extends Schema.TaggedClass<RefusalDelta>("effect-chat-
   { choiceIndex: Schema.Number, delta: Schema.String, snapshot: Schema.String }
 ) {
   /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
+  declare readonly [TypeId]: TypeId
 }
 
 /**
@@ -184,7 +184,7 @@ export class RefusalDone extends Schema.TaggedClass<RefusalDone>("effect-chat-st
   { choiceIndex: Schema.Number, refusal: Schema.String }
 ) {
   /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
+  declare readonly [TypeId]: TypeId
 }
 
 /**
@@ -217,7 +217,7 @@ export class ToolCallArgumentsDelta
   )
 {
   /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
+  declare readonly [TypeId]: TypeId
 }
 
 /**
@@ -248,7 +248,7 @@ export class ToolCallArgumentsDone
   )
 {
   /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
+  declare readonly [TypeId]: TypeId
 }
 
 /**
@@ -271,7 +271,7 @@ export class LogProbsContentDelta
   )
 {
   /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
+  declare readonly [TypeId]: TypeId
 }
 
 /**
@@ -294,7 +294,7 @@ export class LogProbsContentDone
   )
 {
   /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
+  declare readonly [TypeId]: TypeId
 }
 
 /**
@@ -317,7 +317,7 @@ export class LogProbsRefusalDelta
   )
 {
   /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
+  declare readonly [TypeId]: TypeId
 }
 
 /**
@@ -340,7 +340,55 @@ export class LogProbsRefusalDone
   )
 {
   /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
+  declare readonly [TypeId]: TypeId
+}
+
+const eventClasses = [
+  Chunk,
+  ReasoningDelta,
+  ReasoningDone,
+  ContentDelta,
+  ContentDone,
+  RefusalDelta,
+  RefusalDone,
+  ToolCallArgumentsDelta,
+  ToolCallArgumentsDone,
+  LogProbsContentDelta,
+  LogProbsContentDone,
+  LogProbsRefusalDelta,
+  LogProbsRefusalDone
+] as const
+
+for (const EventClass of eventClasses) {
+  Object.defineProperty(EventClass.prototype, TypeId, { value: TypeId })
+}
+
+/**
+ * Builds an event from trusted fields without the Schema constructor's
+ * per-call work (merging defaults, copying props), which dominated the cost
+ * of a stream: the result has the same prototype and own properties as
+ * `new EventClass(fields)`. `step` builds every event with it.
+ *
+ * @example
+ * ```ts
+ * import { Option } from "effect"
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const event = ChatStreamEvent.make(ChatStreamEvent.ContentDelta, {
+ *   choiceIndex: 0, delta: "Hi", snapshot: "Hi", parsed: Option.none()
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = <C extends (typeof eventClasses)[number]>(
+  EventClass: C,
+  fields: Omit<ConstructorParameters<C>[0], "_tag">
+): InstanceType<C> => {
+  const event = Object.create(EventClass.prototype)
+  event._tag = EventClass._tag
+  return Object.assign(event, fields)
 }
 
 /**
@@ -357,21 +405,7 @@ export class LogProbsRefusalDone
  * @since 0.1.0
  * @category schemas
  */
-export const ChatStreamEvent = Schema.Union(
-  Chunk,
-  ReasoningDelta,
-  ReasoningDone,
-  ContentDelta,
-  ContentDone,
-  RefusalDelta,
-  RefusalDone,
-  ToolCallArgumentsDelta,
-  ToolCallArgumentsDone,
-  LogProbsContentDelta,
-  LogProbsContentDone,
-  LogProbsRefusalDelta,
-  LogProbsRefusalDone
-)
+export const ChatStreamEvent = Schema.Union(...eventClasses)
 
 /**
  * @since 0.1.0
@@ -440,10 +474,26 @@ export const parseDone = (text: string): Option.Option<unknown> => {
 export interface ToolCallState {
   readonly index: number
   readonly done: boolean
-  /** The arguments text as of the last delta event. */
+  /**
+   * The call as the fragments seen so far make it, in fragment order. Kept
+   * here rather than read from the snapshot: the snapshot is taken after the
+   * whole choice entry, and a later fragment of the same entry may already
+   * have added to it.
+   */
+  readonly id: string
+  readonly name: string
   readonly arguments: string
   readonly json: JsonState
 }
+
+const newToolCallState = (index: number): ToolCallState => ({
+  index,
+  done: false,
+  id: "",
+  name: "",
+  arguments: "",
+  json: undefined
+})
 
 /**
  * What the event derivation knows about one choice.
@@ -520,31 +570,23 @@ const setToolCall = (
   return [...calls.slice(0, position), next, ...calls.slice(position)]
 }
 
-/** The snapshot tool call at `index` in a choice (by the fold's index list). */
-const snapshotToolCall = (choice: Snapshot.ChoiceState, index: number) => {
-  const at = choice.toolCallIndexes.indexOf(index)
-  return choice.choice.message.tool_calls![at]
-}
-
 const toolCallDone = (
   state: Mutable<ChoiceState>,
-  choice: Snapshot.ChoiceState,
   index: number,
   out: Array<ChatStreamEvent>
 ): void => {
   const at = findToolCall(state.toolCalls, index)
-  const previous: ToolCallState = at >= 0 ? state.toolCalls[at] : { index, done: false, arguments: "", json: undefined }
+  const previous: ToolCallState = at >= 0 ? state.toolCalls[at] : newToolCallState(index)
   if (previous.done) return
-  const call = snapshotToolCall(choice, index)
   out.push(
-    new ToolCallArgumentsDone({
+    make(ToolCallArgumentsDone, {
       choiceIndex: state.index,
       toolCallIndex: index,
-      id: call.id,
-      name: call.function.name,
-      arguments: call.function.arguments,
-      parsedArguments: parseDone(call.function.arguments)
-    }, true)
+      id: previous.id,
+      name: previous.name,
+      arguments: previous.arguments,
+      parsedArguments: parseDone(previous.arguments)
+    })
   )
   state.toolCalls = setToolCall(state.toolCalls, { ...previous, done: true })
 }
@@ -559,27 +601,27 @@ const doneEvents = (
   const message = snapshot.message
   const choiceIndex = state.index
   if (!state.reasoningDone && state.reasoning !== "") {
-    out.push(new ReasoningDone({ choiceIndex, reasoning: state.reasoning }, true))
+    out.push(make(ReasoningDone, { choiceIndex, reasoning: state.reasoning }))
     state.reasoningDone = true
   }
   if (!state.contentDone && message.content !== null) {
-    out.push(new ContentDone({ choiceIndex, content: message.content, parsed: parseDone(message.content) }, true))
+    out.push(make(ContentDone, { choiceIndex, content: message.content, parsed: parseDone(message.content) }))
     state.contentDone = true
   }
   if (!state.refusalDone && message.refusal !== null) {
-    out.push(new RefusalDone({ choiceIndex, refusal: message.refusal }, true))
+    out.push(make(RefusalDone, { choiceIndex, refusal: message.refusal }))
     state.refusalDone = true
   }
   const logprobs = snapshot.logprobs
   if (!state.logprobsContentDone && logprobs?.content != null && logprobs.content.length > 0) {
-    out.push(new LogProbsContentDone({ choiceIndex, values: logprobs.content }, true))
+    out.push(make(LogProbsContentDone, { choiceIndex, values: logprobs.content }))
     state.logprobsContentDone = true
   }
   if (!state.logprobsRefusalDone && logprobs?.refusal != null && logprobs.refusal.length > 0) {
-    out.push(new LogProbsRefusalDone({ choiceIndex, values: logprobs.refusal }, true))
+    out.push(make(LogProbsRefusalDone, { choiceIndex, values: logprobs.refusal }))
     state.logprobsRefusalDone = true
   }
-  for (const index of choice.toolCallIndexes) toolCallDone(state, choice, index, out)
+  for (const index of choice.toolCallIndexes) toolCallDone(state, index, out)
 }
 
 /** Events of one choice entry, right after it was folded in. */
@@ -600,43 +642,43 @@ const choiceEvents = (
     : delta.reasoning
   if (reasoning !== undefined && reasoning !== "" && !state.reasoningDone) {
     state.reasoning = state.reasoning + reasoning
-    out.push(new ReasoningDelta({ choiceIndex, delta: reasoning, snapshot: state.reasoning }, true))
+    out.push(make(ReasoningDelta, { choiceIndex, delta: reasoning, snapshot: state.reasoning }))
   }
 
   if (delta.content !== undefined && delta.content !== "" && !state.contentDone) {
     state.contentJson = feedJson(state.contentJson, delta.content)
     out.push(
-      new ContentDelta({
+      make(ContentDelta, {
         choiceIndex,
         delta: delta.content,
         snapshot: message.content!,
         parsed: jsonValue(state.contentJson)
-      }, true)
+      })
     )
   }
 
   if (delta.refusal !== undefined && delta.refusal !== "" && !state.refusalDone) {
-    out.push(new RefusalDelta({ choiceIndex, delta: delta.refusal, snapshot: message.refusal! }, true))
+    out.push(make(RefusalDelta, { choiceIndex, delta: delta.refusal, snapshot: message.refusal! }))
   }
 
   const logprobs = entry.logprobs
   if (logprobs !== undefined) {
     if (logprobs.content !== undefined && logprobs.content.length > 0 && !state.logprobsContentDone) {
       out.push(
-        new LogProbsContentDelta({
+        make(LogProbsContentDelta, {
           choiceIndex,
           values: logprobs.content,
           snapshot: choice.choice.logprobs!.content!
-        }, true)
+        })
       )
     }
     if (logprobs.refusal !== undefined && logprobs.refusal.length > 0 && !state.logprobsRefusalDone) {
       out.push(
-        new LogProbsRefusalDelta({
+        make(LogProbsRefusalDelta, {
           choiceIndex,
           values: logprobs.refusal,
           snapshot: choice.choice.logprobs!.refusal!
-        }, true)
+        })
       )
     }
   }
@@ -646,30 +688,35 @@ const choiceEvents = (
     for (let i = 0; i < fragments.length; i++) {
       const index = resolvedToolCalls[i]
       if (index !== state.currentToolCall) {
-        if (state.currentToolCall !== undefined) toolCallDone(state, choice, state.currentToolCall, out)
+        if (state.currentToolCall !== undefined) toolCallDone(state, state.currentToolCall, out)
         state.currentToolCall = index
       }
-      const argumentsDelta = Snapshot.argumentsText(fragments[i])
+      const fragment = fragments[i]
       const at = findToolCall(state.toolCalls, index)
-      const tool: ToolCallState = at >= 0 ? state.toolCalls[at] : { index, done: false, arguments: "", json: undefined }
-      if (at < 0) state.toolCalls = setToolCall(state.toolCalls, tool)
-      if (argumentsDelta === "" || tool.done) continue
-      const json = feedJson(tool.json, argumentsDelta)
-      // Kept here rather than read from the snapshot: a later fragment of the
-      // same entry may already have added to the snapshot's text.
-      const text = tool.arguments + argumentsDelta
-      state.toolCalls = setToolCall(state.toolCalls, { ...tool, arguments: text, json })
-      const call = snapshotToolCall(choice, index)
+      const previous: ToolCallState = at >= 0 ? state.toolCalls[at] : newToolCallState(index)
+      if (previous.done) continue
+      // The same rules as the fold: id and name from the first non-empty value.
+      const id = previous.id === "" && fragment.id !== undefined ? fragment.id : previous.id
+      const fragmentName = fragment.function?.name
+      const name = previous.name === "" && fragmentName !== undefined ? fragmentName : previous.name
+      const argumentsDelta = Snapshot.argumentsText(fragment)
+      if (argumentsDelta === "") {
+        state.toolCalls = setToolCall(state.toolCalls, { ...previous, id, name })
+        continue
+      }
+      const json = feedJson(previous.json, argumentsDelta)
+      const text = previous.arguments + argumentsDelta
+      state.toolCalls = setToolCall(state.toolCalls, { index, done: false, id, name, arguments: text, json })
       out.push(
-        new ToolCallArgumentsDelta({
+        make(ToolCallArgumentsDelta, {
           choiceIndex,
           toolCallIndex: index,
-          id: call.id,
-          name: call.function.name,
+          id,
+          name,
           argumentsDelta,
           arguments: text,
           parsedArguments: jsonValue(json)
-        }, true)
+        })
       )
     }
   }
@@ -729,7 +776,7 @@ export const step = (
   }
   const snapshot = Snapshot.foldHeader(state.accumulator.snapshot, chunk, folded.map((c) => c.choice))
   const accumulator: Snapshot.Accumulator = { snapshot: Option.some(snapshot), choices: folded }
-  const chunkEvent = new Chunk({ chunk, snapshot }, true)
+  const chunkEvent = make(Chunk, { chunk, snapshot })
   out.unshift(chunkEvent)
   return [{ accumulator, choices }, out]
 }

@@ -37,7 +37,10 @@ const encodeErrorSync = Schema.encodeSync(ChatStreamErrorSchema)
  * @since 0.1.0
  * @category encoding
  */
-export const event = (value: ChatStreamEvent): string => JSON.stringify(encodeEventSync(value))
+export const event = (value: ChatStreamEvent): string => {
+  const { _tag, ...fields } = encodeEventSync(value)
+  return JSON.stringify({ _tag, ...fields })
+}
 
 /**
  * The last line of a stream that ended well.

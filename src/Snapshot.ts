@@ -78,7 +78,8 @@ const KNOWN_CHUNK_KEYS = new Set([
   "service_tier",
   "obfuscation"
 ])
-const KNOWN_CHOICE_KEYS = new Set(["index", "delta", "finish_reason", "logprobs", "usage"])
+// `message` is the snapshot's own: a chunk that sends one is not let replace it.
+const KNOWN_CHOICE_KEYS = new Set(["index", "delta", "finish_reason", "logprobs", "usage", "message"])
 const KNOWN_DELTA_KEYS = new Set([
   "role",
   "content",

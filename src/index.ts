@@ -54,3 +54,27 @@ export * as ChatStreamError from "./ChatStreamError.js"
  * @since 0.1.0
  */
 export * as ChatStream from "./ChatStream.js"
+
+/**
+ * The parameters of a chat completion request: Schemas for the fields
+ * people set, open to a provider's own.
+ *
+ * @since 0.1.0
+ */
+export * as ChatCompletionRequest from "./ChatCompletionRequest.js"
+
+/**
+ * The HTTP client service: streaming chat completions from any
+ * OpenAI-compatible server, with retries, timeouts and spans.
+ *
+ * @since 0.1.0
+ */
+export * as ChatCompletions from "./ChatCompletions.js"
+
+/**
+ * A `ChatCompletions` for tests: recorded SSE files and transcripts instead
+ * of the network.
+ *
+ * @since 0.1.0
+ */
+export * as ChatCompletionsTest from "./ChatCompletionsTest.js"

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 /**
  * The command line: `replay FILE` renders a recorded response body for a
- * person, or as JSON lines with `--json` (stream contract §7).
+ * person, or as JSON lines with `--json` (stream contract §7); `chat
+ * --model M "prompt"` streams a live answer from an OpenAI-compatible
+ * server with the same rendering (and `--json` lines), `--record FILE`
+ * saving the raw body for a later `replay`.
  *
  * Exit codes: 0 when the stream ended well, 1 when it failed, 2 on a usage
  * error (unknown flag, missing file).
@@ -9,10 +12,12 @@
  * @since 0.1.0
  */
 import { Args, Command, Options, ValidationError } from "@effect/cli"
-import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { Effect, Option, Stream } from "effect"
+import { NodeContext, NodeHttpClient, NodeRuntime } from "@effect/platform-node"
+import { Effect, Layer, Option, Schedule, Stream } from "effect"
 import * as fs from "node:fs/promises"
 import type { ChatCompletion } from "../ChatCompletion.js"
+import type { Message } from "../ChatCompletionRequest.js"
+import * as ChatCompletions from "../ChatCompletions.js"
 import * as ChatStream from "../ChatStream.js"
 import type { ChatStreamEvent } from "../ChatStreamEvent.js"
 import * as JsonLines from "../JsonLines.js"
@@ -124,9 +129,96 @@ const replay = Command.make(
     })
 ).pipe(Command.withDescription("render a recorded streaming response body"))
 
+// -----------------------------------------------------------------------------
+// chat
+// -----------------------------------------------------------------------------
+
+/** One line for an error that came before the body (no answer, or an error answer). */
+const openFailureLine = (error: ChatCompletions.ChatCompletionsError): string => {
+  if (error._tag === "ConnectionError") return error.message
+  const where = error.status === undefined ? "" : `HTTP ${error.status}: `
+  const code = error.code === null ? "" : ` [${error.code}]`
+  const request = error.requestId === undefined || error.requestId === null ? "" : ` (request ${error.requestId})`
+  return `the server answered with an error: ${where}${error.message}${code}${request}`
+}
+
+/** Opens `file` for the raw body, for the life of the scope. */
+const recordTo = (file: string) =>
+  Effect.acquireRelease(
+    Effect.tryPromise({
+      try: () => fs.open(file, "w"),
+      catch: (cause) => new UsageError(`cannot write --record ${file}: ${cause instanceof Error ? cause.message : String(cause)}`)
+    }),
+    (handle) => Effect.promise(() => handle.close())
+  )
+
+const chat = Command.make(
+  "chat",
+  {
+    prompt: Args.text({ name: "PROMPT" }).pipe(Args.withDescription("the user message")),
+    model: Options.text("model").pipe(Options.withDescription("the model to ask")),
+    baseUrl: Options.text("base-url").pipe(
+      Options.optional,
+      Options.withDescription("the server's base URL (default: OPENAI_BASE_URL, else https://api.openai.com/v1)")
+    ),
+    system: Options.text("system").pipe(Options.optional, Options.withDescription("a system prompt")),
+    json,
+    events: eventsOption,
+    record: Options.file("record", { exists: "either" }).pipe(
+      Options.optional,
+      Options.withDescription("save the raw response body (SSE) to FILE, for `replay FILE`")
+    ),
+    noUsage: Options.boolean("no-usage").pipe(
+      Options.withDescription("do not send stream_options.include_usage (for servers that reject it)")
+    ),
+    retries: Options.integer("retries").pipe(
+      Options.withDefault(2),
+      Options.withDescription("retries on 429, 5xx and refused connections, before the answer starts")
+    )
+  },
+  ({ baseUrl, events, json, model, noUsage, prompt, record, retries, system }) =>
+    Effect.gen(function*() {
+      const tags = yield* parseTags(events)
+      if (retries < 0) return yield* Effect.fail(new UsageError("--retries must be at least 0"))
+      const fromEnv = yield* Effect.mapError(
+        ChatCompletions.config,
+        (error) => new UsageError(`bad configuration: ${error.message}`)
+      )
+      const base = Option.getOrElse(baseUrl, () => fromEnv.baseUrl ?? ChatCompletions.defaultBaseUrl).toString()
+      if (!URL.canParse(base) || !/^https?:$/.test(new URL(base).protocol)) {
+        return yield* Effect.fail(new UsageError(`--base-url must be an http(s) URL, got ${JSON.stringify(base)}`))
+      }
+      const messages: Array<Message> = [
+        ...Option.match(system, { onNone: () => [], onSome: (content) => [{ role: "system" as const, content }] }),
+        { role: "user", content: prompt }
+      ]
+      const client = ChatCompletions.layer({
+        ...fromEnv,
+        baseUrl: base,
+        includeUsage: !noUsage,
+        retrySchedule: Schedule.exponential("500 millis").pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(retries)))
+      }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+      const code = yield* Effect.gen(function*() {
+        const opened = yield* Effect.either(ChatCompletions.stream({ model, messages }))
+        if (opened._tag === "Left") {
+          if (json) process.stdout.write(JsonLines.failure(opened.left) + "\n")
+          else process.stderr.write(`effect-chat-stream: ${openFailureLine(opened.left)}\n`)
+          return 1
+        }
+        let bytes = opened.right.bytes
+        if (Option.isSome(record)) {
+          const handle = yield* recordTo(record.value)
+          bytes = Stream.tap(bytes, (piece) => Effect.promise(() => handle.write(piece)))
+        }
+        return yield* printStream(bytes, { json, tags })
+      }).pipe(Effect.scoped, Effect.provide(client))
+      process.exitCode = code
+    })
+).pipe(Command.withDescription("stream a live answer from an OpenAI-compatible server (API key from OPENAI_API_KEY)"))
+
 const command = Command.make("effect-chat-stream").pipe(
   Command.withDescription("stream chat completions from OpenAI-compatible servers"),
-  Command.withSubcommands([replay])
+  Command.withSubcommands([replay, chat])
 )
 
 const cli = Command.run(command, { name: "effect-chat-stream", version: "0.1.0" })

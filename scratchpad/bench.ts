@@ -1,0 +1,557 @@
+/**
+ * Benchmark of issue 4: this library against the `openai` package's
+ * `ChatCompletionStream` on identical bytes, in one process.
+ *
+ *   npm run bench                       full run (~3 minutes)
+ *   npm run bench -- --quick            smallest size of each case, 1 run
+ *   npm run bench -- --only content,toolString
+ *   npm run bench -- --profile content:20000 [--contestant lib|libTouch] [--runs 10]
+ *       only that case and contestant, for `node --cpu-prof --import tsx scratchpad/bench.ts ...`
+ *   npm run bench -- --no-memory
+ *
+ * Prints a table and a JSON summary (also written to .bench/results.json).
+ * Run with `--expose-gc` for a GC between runs; without it the flag is set at
+ * run time (see bench/measure.ts).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { availableParallelism, loadavg } from "node:os"
+import {
+  applies,
+  type ContestantName,
+  finalText,
+  floor,
+  lib,
+  libForEach,
+  libTouch,
+  libVerify,
+  openai,
+  openaiParams,
+  runners
+} from "./bench/contestants.js"
+import { type CaseKind, generate, type Generated } from "./bench/generate.js"
+import { memoryRun, type MemoryResult } from "./bench/memory.js"
+import { exponent, gc, median, type Sample, time } from "./bench/measure.js"
+
+// -----------------------------------------------------------------------------
+// options
+// -----------------------------------------------------------------------------
+
+const argv = process.argv.slice(2)
+const flag = (name: string) => argv.includes(name)
+const option = (name: string): string | undefined => {
+  const i = argv.indexOf(name)
+  return i >= 0 ? argv[i + 1] : undefined
+}
+
+const QUICK = flag("--quick")
+const NO_MEMORY = flag("--no-memory")
+const ONLY = option("--only")?.split(",") as Array<CaseKind> | undefined
+const PROFILE = option("--profile")
+const RUNS_OVERRIDE = option("--runs") !== undefined ? Number(option("--runs")) : undefined
+/** What the table and the verdicts use: process CPU time (default; robust on a shared machine) or wall clock. */
+const METRIC: "cpu" | "wall" = option("--metric") === "wall" ? "wall" : "cpu"
+/** Target time of the timed rounds of one case, ms (runs are 3 to 7). */
+const CASE_BUDGET_MS = 10_000
+
+const SIZES: Record<CaseKind, ReadonlyArray<number>> = {
+  content: [5_000, 10_000, 20_000, 40_000],
+  reasoning: [10_000, 20_000, 40_000],
+  toolString: [10, 50, 100, 200, 400],
+  toolArray: [10, 50, 100, 200, 400],
+  logprobs: [5_000, 10_000, 20_000],
+  jsonContent: [50, 100, 200]
+}
+
+const MEMORY_SIZES: Record<CaseKind, readonly [number, number]> = {
+  content: [10_000, 20_000],
+  reasoning: [10_000, 20_000],
+  toolString: [100, 200],
+  toolArray: [50, 100],
+  logprobs: [2_500, 5_000],
+  jsonContent: [100, 200]
+}
+
+const UNIT: Record<CaseKind, string> = {
+  content: "deltas",
+  reasoning: "deltas",
+  toolString: "KiB",
+  toolArray: "KiB",
+  logprobs: "deltas",
+  jsonContent: "KiB"
+}
+
+const CONTESTANTS: ReadonlyArray<ContestantName> = ["floor", "lib", "libTouch", "libFold", "openai", "openaiParse"]
+
+/**
+ * Runs per case: the verification run is the first warm-up; the smallest
+ * size of each case gets one more. The number of timed rounds is set from
+ * the cost of the warm-up round, 3 to 7, to keep the total bounded.
+ */
+const runsFor = (roundMs: number, first: boolean): { warmup: number; runs: number } => {
+  if (QUICK) return { warmup: 0, runs: 1 }
+  const warmup = first ? 1 : 0
+  if (RUNS_OVERRIDE !== undefined) return { warmup, runs: RUNS_OVERRIDE }
+  return { warmup, runs: Math.max(3, Math.min(7, Math.round(CASE_BUDGET_MS / Math.max(roundMs, 1)))) }
+}
+
+// -----------------------------------------------------------------------------
+// one case
+// -----------------------------------------------------------------------------
+
+interface CaseResult {
+  kind: CaseKind
+  size: number
+  unit: string
+  chunks: number
+  deltas: number
+  bodyMB: number
+  runs: number
+  /** Median ms per contestant, in the chosen metric. */
+  ms: Partial<Record<ContestantName, number>>
+  /** Median wall-clock and CPU ms per contestant. */
+  wallMs: Partial<Record<ContestantName, number>>
+  cpuMs: Partial<Record<ContestantName, number>>
+  /** All samples. */
+  samples: Partial<Record<ContestantName, Array<Sample>>>
+  errors: Partial<Record<ContestantName, string>>
+  notes: Array<string>
+  ratios: {
+    libOverOpenai?: number | undefined
+    libOverOpenaiParse?: number | undefined
+    libTouchOverOpenaiParse?: number | undefined
+    libOverFloor?: number | undefined
+    openaiOverFloor?: number | undefined
+    touchMinusLibMs?: number | undefined
+    touchMinusFoldMs?: number | undefined
+  }
+  /** Scaling exponent against the previous size of the same case. */
+  exponent: Partial<Record<ContestantName, number>>
+}
+
+const log = (s: string) => process.stderr.write(s + "\n")
+
+const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))
+
+/** Checks every contestant's output once (this is also the first warm-up). */
+const verify = async (
+  g: Generated,
+  names: ReadonlyArray<ContestantName>,
+  result: CaseResult
+): Promise<Partial<Record<ContestantName, number>>> => {
+  const ms: Partial<Record<ContestantName, number>> = {}
+  if (names.includes("floor")) {
+    const n = floor(g.pieces)
+    if (n !== g.chunks) throw new Error(`floor parsed ${n} chunks, expected ${g.chunks}`)
+  }
+  if (names.some((n) => n.startsWith("lib"))) {
+    const t0 = performance.now()
+    const v = await libVerify(g.pieces)
+    ms.lib = performance.now() - t0
+    const message = v.last?.snapshot.choices[0]?.message as Record<string, any> | undefined
+    const text = finalText(g.kind, message)
+    if (text !== g.expectedText) {
+      throw new Error(`library: final text differs (${text?.length} vs ${g.expectedText.length} chars)`)
+    }
+    if (g.kind === "logprobs") {
+      const lp = v.last?.snapshot.choices[0]?.logprobs?.content?.length
+      if (lp !== g.expectedLogprobs) throw new Error(`library: ${lp} logprobs, expected ${g.expectedLogprobs}`)
+    }
+    if ((v.tags["Chunk"] ?? 0) !== g.chunks) throw new Error(`library: ${v.tags["Chunk"]} Chunk events, expected ${g.chunks}`)
+  }
+  for (const name of ["openai", "openaiParse"] as const) {
+    if (!names.includes(name) || !applies(name, g.kind)) continue
+    try {
+      const t0 = performance.now()
+      const { chunks, final } = await openai(g.pieces, openaiParams(g.kind, name === "openaiParse"))
+      ms[name] = performance.now() - t0
+      const message = final.choices[0]?.message as unknown as Record<string, any> | undefined
+      const text = finalText(g.kind, message)
+      if (chunks !== g.chunks) result.notes.push(`${name}: ${chunks} chunks iterated, expected ${g.chunks}`)
+      if (text !== g.expectedText) {
+        result.notes.push(
+          `${name}: final text differs from the stream (${text === undefined ? "absent" : `${text.length} chars`} vs ${g.expectedText.length})`
+        )
+      }
+      if (name === "openaiParse") {
+        const parsed = g.kind === "jsonContent" ? message?.parsed : message?.tool_calls?.[0]?.function?.parsed_arguments
+        if (parsed === undefined || parsed === null) result.notes.push(`${name}: no parsed value in the final completion`)
+      }
+    } catch (e) {
+      result.errors[name] = errorText(e)
+    }
+  }
+  return ms
+}
+
+const runCase = async (g: Generated, names: ReadonlyArray<ContestantName>, first: boolean): Promise<CaseResult> => {
+  const result: CaseResult = {
+    kind: g.kind,
+    size: g.size,
+    unit: UNIT[g.kind],
+    chunks: g.chunks,
+    deltas: g.deltas,
+    bodyMB: g.body.length / (1024 * 1024),
+    runs: 0,
+    ms: {},
+    wallMs: {},
+    cpuMs: {},
+    samples: {},
+    errors: {},
+    notes: [],
+    ratios: {},
+    exponent: {}
+  }
+  const verifyMs = await verify(g, names, result)
+  const all = runners(g)
+  const active = names.filter((n) => all[n] !== undefined && result.errors[n] === undefined)
+  // One untimed-for-results round: warms up the contestants the check did not run, and sizes the runs.
+  let roundMs = 0
+  for (const n of active) {
+    if (n === "libTouch" || n === "libFold" || n === "floor" || first) {
+      const t0 = performance.now()
+      await all[n]!()
+      roundMs += performance.now() - t0
+    } else {
+      roundMs += verifyMs[n] ?? 0
+    }
+  }
+  const { runs } = runsFor(roundMs, first)
+  result.runs = runs
+  for (const n of active) result.samples[n] = []
+  for (let r = 0; r < runs; r++) {
+    // Rotate the order so that no contestant always runs after the same one.
+    for (let k = 0; k < active.length; k++) {
+      const n = active[(k + r) % active.length]
+      try {
+        result.samples[n]!.push(await time(all[n]!))
+      } catch (e) {
+        result.errors[n] = errorText(e)
+      }
+    }
+  }
+  for (const n of active) {
+    const xs = result.samples[n]!
+    if (xs.length > 0 && result.errors[n] === undefined) {
+      result.wallMs[n] = median(xs.map((x) => x.wall))
+      result.cpuMs[n] = median(xs.map((x) => x.cpu))
+      result.ms[n] = METRIC === "cpu" ? result.cpuMs[n] : result.wallMs[n]
+    }
+  }
+  const m = result.ms
+  const ratio = (a?: number, b?: number) => (a !== undefined && b !== undefined ? a / b : undefined)
+  result.ratios = {
+    libOverOpenai: ratio(m.lib, m.openai),
+    libOverOpenaiParse: ratio(m.lib, m.openaiParse),
+    libTouchOverOpenaiParse: ratio(m.libTouch, m.openaiParse),
+    libOverFloor: ratio(m.lib, m.floor),
+    openaiOverFloor: ratio(m.openai, m.floor),
+    touchMinusLibMs: m.libTouch !== undefined && m.lib !== undefined ? m.libTouch - m.lib : undefined,
+    touchMinusFoldMs: m.libTouch !== undefined && m.libFold !== undefined ? m.libTouch - m.libFold : undefined
+  }
+  return result
+}
+
+// -----------------------------------------------------------------------------
+// output
+// -----------------------------------------------------------------------------
+
+const f1 = (x: number | undefined) => (x === undefined ? "—" : x >= 100 ? x.toFixed(0) : x.toFixed(1))
+const f2 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(2))
+const msCell = (r: CaseResult, n: ContestantName) =>
+  r.errors[n] !== undefined ? "ERR" : !applies(n, r.kind) ? "" : f1(r.ms[n])
+
+const table = (results: ReadonlyArray<CaseResult>): string => {
+  const header = [
+    "case",
+    "size",
+    "chunks",
+    "MB",
+    "runs",
+    "floor",
+    "lib",
+    "lib+touch",
+    "lib fold",
+    "openai",
+    "openai parse",
+    "lib/openai",
+    "touch/oaParse",
+    "lib/floor",
+    "oa/floor",
+    "exp lib",
+    "exp touch",
+    "exp openai",
+    "exp oaParse"
+  ]
+  const rows = results.map((r) => [
+    r.kind,
+    `${r.size}${r.unit === "KiB" ? " KiB" : ""}`,
+    String(r.chunks),
+    r.bodyMB.toFixed(1),
+    String(r.runs),
+    msCell(r, "floor"),
+    msCell(r, "lib"),
+    msCell(r, "libTouch"),
+    msCell(r, "libFold"),
+    msCell(r, "openai"),
+    msCell(r, "openaiParse"),
+    f2(r.ratios.libOverOpenai),
+    f2(r.ratios.libTouchOverOpenaiParse),
+    f1(r.ratios.libOverFloor),
+    f1(r.ratios.openaiOverFloor),
+    f2(r.exponent.lib),
+    f2(r.exponent.libTouch),
+    f2(r.exponent.openai),
+    f2(r.exponent.openaiParse)
+  ])
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
+  const line = (cells: ReadonlyArray<string>) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n")
+}
+
+const memoryTable = (rows: ReadonlyArray<MemoryRow>): string => {
+  const header = ["case", "size", "mode", "held", "peak heap MB", "peak RSS MB", "retained MB", "B/chunk", "exp retained"]
+  const cells = rows.map((r) => [
+    r.kind,
+    String(r.size),
+    r.mode,
+    String(r.held),
+    f1(r.peakHeapMB),
+    f1(r.peakRssMB),
+    f1(r.retainedMB),
+    f1(r.retainedBytesPerChunk),
+    f2(r.exponent)
+  ])
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i].length)))
+  const line = (c: ReadonlyArray<string>) => c.map((x, i) => (i < 3 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join("  ")
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n")
+}
+
+interface MemoryRow extends MemoryResult {
+  kind: CaseKind
+  size: number
+  chunks: number
+  exponent?: number
+}
+
+// -----------------------------------------------------------------------------
+// targets
+// -----------------------------------------------------------------------------
+
+const EXPONENT_LIMIT = 1.2 // "at most doubles, within noise"
+
+const targets = (results: ReadonlyArray<CaseResult>, memory: ReadonlyArray<MemoryRow>) => {
+  const find = (kind: CaseKind, size: number) => results.find((r) => r.kind === kind && r.size === size)
+  const worst = results.flatMap((r) =>
+    (["lib", "libTouch"] as const).flatMap((n) =>
+      r.exponent[n] !== undefined ? [{ kind: r.kind, size: r.size, contestant: n, exponent: r.exponent[n]! }] : []
+    )
+  ).filter((x) => x.exponent > EXPONENT_LIMIT)
+  const scalingMeasured = results.some((r) => r.exponent.lib !== undefined)
+
+  const parsed = (["toolString", "toolArray"] as const).map((kind) => {
+    const r = find(kind, 200)
+    if (r === undefined) return { kind, measured: false }
+    const addTouch = r.ratios.touchMinusLibMs
+    const addParse = r.ratios.touchMinusFoldMs
+    const half = r.ratios.libTouchOverOpenaiParse
+    return {
+      kind,
+      measured: true,
+      touchMinusLibMs: addTouch,
+      touchMinusFoldMs: addParse,
+      libTouchOverOpenaiParse: half,
+      openaiParseError: r.errors.openaiParse,
+      met: addParse !== undefined && addParse < 100 && half !== undefined && half < 0.5
+    }
+  })
+
+  const throughput = ([["content", 20_000], ["toolString", 200], ["toolArray", 200]] as const).map(([kind, size]) => {
+    const r = find(kind, size)
+    if (r === undefined) return { kind, size, measured: false }
+    return {
+      kind,
+      size,
+      measured: true,
+      libMs: r.ms.lib,
+      openaiMs: r.ms.openai,
+      floorMs: r.ms.floor,
+      libOverOpenai: r.ratios.libOverOpenai,
+      libOverFloor: r.ratios.libOverFloor,
+      openaiOverFloor: r.ratios.openaiOverFloor,
+      met: r.ratios.libOverOpenai !== undefined && r.ratios.libOverOpenai <= 1
+    }
+  })
+
+  const memWorst = memory.filter((m) => m.exponent !== undefined && m.exponent > EXPONENT_LIMIT)
+  return {
+    exponentLimit: EXPONENT_LIMIT,
+    scaling: { measured: scalingMeasured, met: scalingMeasured && worst.length === 0, violations: worst },
+    parsedOnEveryDelta: { met: parsed.every((p) => p.measured && p.met), cases: parsed },
+    throughput: { met: throughput.every((t) => t.measured && t.met), cases: throughput },
+    memory: {
+      measured: memory.length > 0,
+      met: memory.length > 0 && memWorst.length === 0,
+      violations: memWorst.map((m) => ({ kind: m.kind, mode: m.mode, exponent: m.exponent }))
+    }
+  }
+}
+
+// -----------------------------------------------------------------------------
+// main
+// -----------------------------------------------------------------------------
+
+const versionOf = (pkg: string): string => {
+  try {
+    return JSON.parse(readFileSync(new URL(`../node_modules/${pkg}/package.json`, import.meta.url), "utf8")).version
+  } catch {
+    return "?"
+  }
+}
+
+const profile = async (spec: string) => {
+  const [kind, sizeText] = spec.split(":") as [CaseKind, string]
+  const g = generate(kind, Number(sizeText))
+  const which = (option("--contestant") ?? "lib") as ContestantName | "libForEach" | "libBatched"
+  const runs = RUNS_OVERRIDE ?? 5
+  const f = which === "libForEach"
+    ? () => libForEach(g.pieces)
+    : which === "libBatched"
+    ? () => lib(g.pieces, true)
+    : which === "libTouch"
+    ? () => libTouch(g.pieces)
+    : runners(g)[which as ContestantName]!
+  await f()
+  const samples: Array<Sample> = []
+  for (let i = 0; i < runs; i++) samples.push(await time(f))
+  const cpu = samples.map((s) => s.cpu)
+  const wall = samples.map((s) => s.wall)
+  log(`${which} ${kind}:${g.size} (${g.chunks} chunks, ${(g.body.length / 1048576).toFixed(1)} MB): ` +
+    `median cpu ${median(cpu).toFixed(1)} ms [${cpu.map((s) => s.toFixed(0)).join(", ")}], ` +
+    `wall ${median(wall).toFixed(1)} ms [${wall.map((s) => s.toFixed(0)).join(", ")}]`)
+}
+
+const main = async () => {
+  if (PROFILE !== undefined) return profile(PROFILE)
+  const started = performance.now()
+  const loadAtStart = loadavg()
+  if (loadAtStart[0] > availableParallelism()) {
+    log(`note: load average ${loadAtStart[0].toFixed(1)} on ${availableParallelism()} CPUs; wall-clock times will be noisy (table metric: ${METRIC})`)
+  }
+  if (gc === undefined) log("warning: no GC available between runs (run node with --expose-gc)")
+  const kinds = (Object.keys(SIZES) as Array<CaseKind>).filter((k) => ONLY === undefined || ONLY.includes(k))
+  const results: Array<CaseResult> = []
+  for (const kind of kinds) {
+    const sizes = QUICK ? SIZES[kind].slice(0, 1) : SIZES[kind]
+    let previous: CaseResult | undefined
+    for (const size of sizes) {
+      const g = generate(kind, size)
+      const t0 = performance.now()
+      const r = await runCase(g, CONTESTANTS, size === sizes[0])
+      if (previous !== undefined) {
+        for (const n of CONTESTANTS) {
+          const a = previous.ms[n]
+          const b = r.ms[n]
+          // The exponent is per delta count (the sizes are nominal).
+          if (a !== undefined && b !== undefined) r.exponent[n] = exponent(a, b, previous.deltas, r.deltas)
+        }
+      }
+      results.push(r)
+      previous = r
+      log(`${kind} ${size}: ${Object.entries(r.ms).map(([k, v]) => `${k} ${v!.toFixed(1)}`).join(", ")}` +
+        `${Object.keys(r.errors).length > 0 ? ` errors: ${JSON.stringify(r.errors)}` : ""} (${((performance.now() - t0) / 1000).toFixed(1)} s)`)
+    }
+  }
+
+  const memory: Array<MemoryRow> = []
+  if (!NO_MEMORY) {
+    for (const kind of kinds) {
+      const sizes = QUICK ? MEMORY_SIZES[kind].slice(0, 1) : MEMORY_SIZES[kind]
+      const modes = kind === "toolString" || kind === "toolArray" || kind === "jsonContent"
+        ? (["drain", "snapshots", "parsed"] as const)
+        : (["drain", "snapshots"] as const)
+      for (const mode of modes) {
+        let previous: MemoryRow | undefined
+        for (const size of sizes) {
+          const g = generate(kind, size)
+          const m = await memoryRun(g, mode)
+          const row: MemoryRow = { ...m, kind, size, chunks: g.chunks }
+          if (previous !== undefined) {
+            const [a, b] = mode === "drain" ? [previous.peakHeapMB, row.peakHeapMB] : [previous.retainedMB, row.retainedMB]
+            row.exponent = exponent(a, b, previous.chunks, row.chunks)
+          }
+          memory.push(row)
+          previous = row
+        }
+      }
+      log(`memory ${kind} done`)
+    }
+  }
+
+  const verdict = targets(results, memory)
+  const summary = {
+    meta: {
+      date: new Date().toISOString(),
+      node: process.version,
+      effect: versionOf("effect"),
+      openai: versionOf("openai"),
+      quick: QUICK,
+      metric: METRIC,
+      cpus: availableParallelism(),
+      loadAverageAtStart: loadAtStart,
+      loadAverageAtEnd: loadavg(),
+      gcBetweenRuns: gc !== undefined,
+      readSize: 16 * 1024,
+      totalSeconds: (performance.now() - started) / 1000,
+      contestants: {
+        floor: "TextDecoder + indexOf(\"\\n\\n\") + JSON.parse of each data",
+        lib: "ChatStream.events, Stream.runDrain (one 16 KiB read per Effect Chunk)",
+        libTouch: "ChatStream.events, runForEachChunk reading snapshot / parsed / parsedArguments of every event",
+        libFold: "ChatStream.snapshots, Stream.runDrain (no event derivation, no partial JSON)",
+        openai: "client.chat.completions.stream via custom fetch, for await + finalChatCompletion()",
+        openaiParse: "same, with a strict tool (tool cases) or json_schema response_format (jsonContent)"
+      },
+      exponent: "log(t2/t1)/log(n2/n1) between consecutive sizes, n = number of deltas"
+    },
+    cases: results.map(({ samples: _samples, ...r }) => ({ ...r, samples: _samples })),
+    memory,
+    targets: verdict
+  }
+
+  console.log(`\nMedian ${METRIC === "cpu" ? "process CPU" : "wall-clock"} ms per run (other metric in the JSON)`)
+  console.log(table(results))
+  const notes = results.flatMap((r) =>
+    [...r.notes, ...Object.entries(r.errors).map(([n, e]) => `${n}: ${e}`)].map((x) => `  ${r.kind} ${r.size}: ${x}`)
+  )
+  if (notes.length > 0) console.log("\nNotes:\n" + [...new Set(notes)].join("\n"))
+  if (memory.length > 0) console.log("\nMemory (library):\n" + memoryTable(memory))
+  console.log("\nTargets:")
+  console.log(`  1 scaling (exponent ≤ ${EXPONENT_LIMIT}): ${verdict.scaling.met ? "MET" : "NOT MET"}` +
+    (verdict.scaling.violations.length > 0
+      ? ` — ${verdict.scaling.violations.map((v) => `${v.kind} ${v.size} ${v.contestant} ${v.exponent.toFixed(2)}`).join("; ")}`
+      : ""))
+  for (const p of verdict.parsedOnEveryDelta.cases) {
+    if (!p.measured) continue
+    console.log(`  2 parsed on every delta, ${p.kind} 200 KiB: touch−lib ${f1(p.touchMinusLibMs)} ms, touch−fold ${f1(p.touchMinusFoldMs)} ms, ` +
+      `touch/openaiParse ${f2(p.libTouchOverOpenaiParse)}${p.openaiParseError ? ` (openai parse: ${p.openaiParseError})` : ""}: ${p.met ? "MET" : "NOT MET"}`)
+  }
+  for (const t of verdict.throughput.cases) {
+    if (!t.measured) continue
+    console.log(`  3 throughput ${t.kind} ${t.size}: lib ${f1(t.libMs)} ms, openai ${f1(t.openaiMs)} ms, floor ${f1(t.floorMs)} ms; ` +
+      `lib/openai ${f2(t.libOverOpenai)}, lib/floor ${f1(t.libOverFloor)}, openai/floor ${f1(t.openaiOverFloor)}: ${t.met ? "MET" : "NOT MET"}`)
+  }
+  console.log(`  4 memory (retained exponent ≤ ${EXPONENT_LIMIT}): ${verdict.memory.measured ? (verdict.memory.met ? "MET" : "NOT MET") : "not measured"}` +
+    (verdict.memory.violations.length > 0
+      ? ` — ${verdict.memory.violations.map((v) => `${v.kind} ${v.mode} ${v.exponent?.toFixed(2)}`).join("; ")}`
+      : ""))
+
+  mkdirSync(new URL("../.bench/", import.meta.url), { recursive: true })
+  writeFileSync(new URL("../.bench/results.json", import.meta.url), JSON.stringify(summary, null, 2))
+  console.log("\nJSON summary (also in .bench/results.json):")
+  console.log(JSON.stringify({ ...summary, cases: summary.cases.map(({ samples: _s, ...r }) => r) }))
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})

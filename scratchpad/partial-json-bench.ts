@@ -1,0 +1,126 @@
+/**
+ * Benchmark: the incremental `PartialJson` parser against re-parsing the
+ * accumulated text with `partial-json` after every fragment.
+ *
+ * Each document is fed in 5-character fragments, asking for the value after
+ * every fragment (as a streaming client does). Run with
+ * `npx tsx scratchpad/partial-json-bench.ts`.
+ */
+import { parse as partialJsonParse } from "partial-json"
+import { Option } from "effect"
+import * as PartialJson from "../src/PartialJson.js"
+
+const FRAGMENT = 5
+
+/** An object with one long string field (escapes and non-ASCII included). */
+const longString = (size: number): string => {
+  const unit = "Lorem ipsum dolor sit amet, \"quoted\" and \\ back\nslash, café ☕ 😀. "
+  let body = ""
+  while (body.length < size) body += unit
+  return JSON.stringify({ id: "call_1", content: body.slice(0, size) })
+}
+
+/** An array of small objects. */
+const manyObjects = (size: number): string => {
+  const items: Array<unknown> = []
+  let length = 2
+  for (let i = 0; length < size; i++) {
+    const item = { id: i, name: `item ${i}`, price: Math.round(i * 137.31) / 100, tags: ["a", "b"], ok: i % 2 === 0 }
+    items.push(item)
+    length += JSON.stringify(item).length + 1
+  }
+  return JSON.stringify(items)
+}
+
+/** A tree: objects with a few fields and a list of children, pretty-printed. */
+const nested = (size: number): string => {
+  let nodes = 0
+  const build = (depth: number): unknown => {
+    nodes++
+    return {
+      name: `node ${nodes}`,
+      weight: nodes * 1.5e-3,
+      leaf: depth === 0,
+      children: depth === 0 ? [] : Array.from({ length: 4 }, () => build(depth - 1))
+    }
+  }
+  for (let depth = 1;; depth++) {
+    nodes = 0
+    const text = JSON.stringify(build(depth), null, 2)
+    if (text.length >= size) return text
+  }
+}
+
+const fragments = (text: string): Array<string> => {
+  const out: Array<string> = []
+  for (let i = 0; i < text.length; i += FRAGMENT) out.push(text.slice(i, i + FRAGMENT))
+  return out
+}
+
+const time = (f: () => void): number => {
+  const start = performance.now()
+  f()
+  return performance.now() - start
+}
+
+const incremental = (parts: ReadonlyArray<string>): unknown => {
+  let parser = PartialJson.empty
+  let last: Option.Option<unknown> = Option.none()
+  for (const part of parts) {
+    parser = PartialJson.feed(parser, part)
+    last = PartialJson.value(parser)
+  }
+  return Option.getOrUndefined(last)
+}
+
+const reparse = (parts: ReadonlyArray<string>): unknown => {
+  let text = ""
+  let last: unknown
+  for (const part of parts) {
+    text += part
+    try {
+      last = partialJsonParse(text)
+    } catch {
+      // partial-json throws on some prefixes
+    }
+  }
+  return last
+}
+
+const best = (runs: number, f: () => void): number => {
+  let min = Infinity
+  for (let i = 0; i < runs; i++) min = Math.min(min, time(f))
+  return min
+}
+
+const documents: ReadonlyArray<[string, (size: number) => string]> = [
+  ["one long string field", longString],
+  ["array of small objects", manyObjects],
+  ["nested, pretty-printed", nested]
+]
+
+const fmt = (ms: number): string => `${ms.toFixed(1).padStart(8)} ms`
+
+// Warm up the JIT on a small document of each kind.
+for (const [, make] of documents) {
+  const parts = fragments(make(20_000))
+  for (let i = 0; i < 5; i++) incremental(parts)
+}
+
+console.log(`fragments of ${FRAGMENT} characters, value after each (best of 5 runs)\n`)
+for (const [name, make] of documents) {
+  for (const size of [20_000, 200_000]) {
+    const text = make(size)
+    const parts = fragments(text)
+    const expected = JSON.parse(text)
+    const result = incremental(parts)
+    if (JSON.stringify(result) !== JSON.stringify(expected)) throw new Error(`wrong final value for ${name}`)
+    const ours = best(5, () => incremental(parts))
+    const jsonParse = best(5, () => JSON.parse(text))
+    let line = `${name.padEnd(24)} ${String(text.length).padStart(7)} chars, ${
+      String(parts.length).padStart(6)
+    } fragments: PartialJson ${fmt(ours)} | one JSON.parse ${fmt(jsonParse)}`
+    if (size <= 20_000) line += ` | partial-json re-parse ${fmt(best(1, () => reparse(parts)))}`
+    console.log(line)
+  }
+}

@@ -1,0 +1,1199 @@
+/**
+ * The HTTP client service: opens a streaming chat completion against any
+ * OpenAI-compatible endpoint (OpenAI, Azure, DeepSeek, vLLM, OpenRouter,
+ * Groq, Gemini, Mistral, Ollama, llama.cpp) and hands back what the core
+ * pipeline produces, with the response's meta.
+ *
+ * The path of a request: `stream(params)` POSTs `{ ...params, stream: true }`
+ * (with `stream_options.include_usage` unless turned off) to
+ * `<baseUrl>/chat/completions` through `@effect/platform`'s `HttpClient`.
+ * Until the response's status line arrived, failures are retried with the
+ * layer's schedule (429, 408, 409, 5xx, connection refused / reset,
+ * request timeout), honouring `retry-after`; a non-2xx answer becomes a
+ * typed `ApiError`, a failed connection a `ConnectionError`. The body then
+ * goes through `ChatStream.events` / `chunks` / `snapshots`; nothing is
+ * retried once the body is being read. A pause longer than the idle timeout
+ * between two reads fails the stream with `IncompleteStreamError`
+ * (`IdleTimeout`) carrying the snapshot.
+ *
+ * The request belongs to the `Scope` of `stream`: closing it, interrupting
+ * the fiber, or a consumer that stops early (`Stream.take`) aborts the
+ * request and closes the socket at once. Each request runs in a span
+ * (`chat <model>`) that records the model, the request id, the time to the
+ * first byte and to the first token, the finish reasons and the token usage.
+ *
+ * @since 0.1.0
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import type { Array as Arr, ConfigError } from "effect"
+import {
+  Chunk,
+  Clock,
+  Config,
+  Context,
+  Duration,
+  Effect,
+  ExecutionStrategy,
+  Exit,
+  Layer,
+  Option,
+  Predicate,
+  Redacted,
+  Schedule,
+  Schema,
+  Scope,
+  Stream
+} from "effect"
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionMessage, ToolCall } from "./ChatCompletion.js"
+import type { ChatCompletionRequest } from "./ChatCompletionRequest.js"
+import * as ChatStream from "./ChatStream.js"
+import type {
+  ApiError,
+  ChatStreamError,
+  ContentFilterFinishReasonError,
+  LengthFinishReasonError
+} from "./ChatStreamError.js"
+import { IncompleteStreamError } from "./ChatStreamError.js"
+import type { ChatStreamEvent } from "./ChatStreamEvent.js"
+import * as internal from "./internal/http.js"
+
+// -----------------------------------------------------------------------------
+// errors
+// -----------------------------------------------------------------------------
+
+/**
+ * @since 0.1.0
+ * @category type id
+ */
+export const ErrorTypeId: unique symbol = Symbol.for("effect-chat-stream/ChatCompletions/Error")
+
+/**
+ * @since 0.1.0
+ * @category type id
+ */
+export type ErrorTypeId = typeof ErrorTypeId
+
+/**
+ * Why a request got no response:
+ *
+ * - `Transport`: the connection failed (refused, reset, host not found, TLS);
+ *   `code` holds the system's code (`ECONNREFUSED`, `ECONNRESET`,
+ *   `ENOTFOUND`, `UND_ERR_SOCKET`, …) when there is one.
+ * - `Timeout`: no response (status line and headers) within the request
+ *   timeout.
+ * - `InvalidUrl`: the base URL does not make a valid URL.
+ * - `Encode`: the request body could not be encoded as JSON.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * declare const error: ChatCompletions.ConnectionError
+ * const retryLater = error.reason === "Transport" || error.reason === "Timeout"
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const ConnectionErrorReason = Schema.Literal("Transport", "Timeout", "InvalidUrl", "Encode")
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type ConnectionErrorReason = typeof ConnectionErrorReason.Type
+
+const describeCode = (code: string | undefined): string => {
+  switch (code) {
+    case "ECONNREFUSED":
+      return "connection refused"
+    case "ECONNRESET":
+      return "connection reset"
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return "host not found"
+    case "ETIMEDOUT":
+    case "UND_ERR_CONNECT_TIMEOUT":
+      return "connection timed out"
+    case "UND_ERR_SOCKET":
+      return "the server closed the connection"
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return "host unreachable"
+    default:
+      return "connection failed"
+  }
+}
+
+/**
+ * The request got no response: the server could not be reached, the
+ * connection broke before the status line, the request timeout passed, or
+ * the request could not be built. Carries the URL without its query (a
+ * query may hold a key) and never a header.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const program = ChatCompletions.finalContent({ model: "m", messages: [{ role: "user", content: "hi" }] }).pipe(
+ *   Effect.catchTag("ConnectionError", (error) => Effect.logError(error.message))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ConnectionError extends Schema.TaggedError<ConnectionError>("effect-chat-stream/ConnectionError")(
+  "ConnectionError",
+  {
+    reason: ConnectionErrorReason,
+    url: Schema.String,
+    code: Schema.optional(Schema.String),
+    detail: Schema.optional(Schema.String),
+    attempts: Schema.Number,
+    cause: Schema.optional(Schema.Defect)
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [ErrorTypeId]: ErrorTypeId = ErrorTypeId
+
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    const after = this.attempts > 1 ? ` (after ${this.attempts} attempts)` : ""
+    const detail = this.detail === undefined ? "" : `: ${this.detail}`
+    switch (this.reason) {
+      case "Transport": {
+        const code = this.code === undefined ? "" : ` (${this.code})`
+        const hint = this.code === "ECONNREFUSED" || this.code === "ENOTFOUND" || this.code === "EAI_AGAIN"
+          ? "; is the server running and the base URL right?"
+          : ""
+        return `Could not reach ${this.url}: ${describeCode(this.code)}${code}${after}${hint}`
+      }
+      case "Timeout":
+        return `No response from ${this.url} within the request timeout${
+          this.detail === undefined ? "" : ` of ${this.detail}`
+        }${after}`
+      case "InvalidUrl":
+        return `Invalid request URL ${this.url}${detail}; check the base URL`
+      case "Encode":
+        return `The request body could not be encoded as JSON${detail}`
+    }
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category refinements
+ */
+export const isConnectionError = (u: unknown): u is ConnectionError => Predicate.hasProperty(u, ErrorTypeId)
+
+/**
+ * What opening a stream can fail with: the provider's error answer
+ * (`ApiError` with `status`, `requestId` and the truncated `body`), or no
+ * answer at all (`ConnectionError`). This is also what the retry schedule
+ * sees.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const program = ChatCompletions.finalContent({ model: "m", messages: [{ role: "user", content: "Hi" }] }).pipe(
+ *   Effect.catchTags({
+ *     ApiError: (error) => Effect.logError(`HTTP ${error.status}: ${error.message} (${error.requestId})`),
+ *     ConnectionError: (error) => Effect.logError(error.message)
+ *   })
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type ChatCompletionsError = ApiError | ConnectionError
+
+// -----------------------------------------------------------------------------
+// options
+// -----------------------------------------------------------------------------
+
+/**
+ * The default base URL.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * ChatCompletions.defaultBaseUrl // "https://api.openai.com/v1"
+ * ```
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export const defaultBaseUrl = "https://api.openai.com/v1"
+
+/**
+ * The default retry schedule: up to 2 retries, exponential from 500 ms with
+ * jitter (as the official SDKs do). `retry-after` lengthens a wait, never
+ * shortens it.
+ *
+ * @example
+ * ```ts
+ * import { Schedule } from "effect"
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * // five retries, one second apart and more, instead of the default two
+ * const patient = ChatCompletions.layer({
+ *   retrySchedule: Schedule.exponential("1 second").pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(5)))
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export const defaultRetrySchedule: Schedule.Schedule<unknown, ChatCompletionsError> = Schedule.exponential(
+  "500 millis"
+).pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(2)))
+
+/**
+ * Options of the service. Every one is optional.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import type { ChatCompletions } from "effect-chat-stream"
+ *
+ * const options: ChatCompletions.Options = {
+ *   baseUrl: "http://127.0.0.1:8000/v1", // vLLM
+ *   apiKey: Redacted.make("token-abc123"),
+ *   requestTimeout: "30 seconds",
+ *   idleTimeout: "90 seconds",
+ *   includeUsage: true
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export interface Options {
+  /** Where `/chat/completions` lives (default `https://api.openai.com/v1`). A query (Azure's `api-version`) is kept. */
+  readonly baseUrl?: string | URL | undefined
+  /** Sent as `Authorization: Bearer …`; none for local servers that need no key. */
+  readonly apiKey?: Redacted.Redacted<string> | undefined
+  /** Sent as `OpenAI-Organization`. */
+  readonly organization?: string | undefined
+  /** Sent as `OpenAI-Project`. */
+  readonly project?: string | undefined
+  /** Headers sent with every request, after the ones above (so they can replace them). */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  /** Time allowed for each attempt until the status line and headers arrived (default 10 minutes). */
+  readonly requestTimeout?: Duration.DurationInput | undefined
+  /** Longest pause between two reads of the body before the stream fails with `IdleTimeout` (default 5 minutes). */
+  readonly idleTimeout?: Duration.DurationInput | undefined
+  /**
+   * When to retry a retryable failure before the first byte of the body
+   * (default `defaultRetrySchedule`; `Schedule.stop` for none).
+   */
+  readonly retrySchedule?: Schedule.Schedule<unknown, ChatCompletionsError> | undefined
+  /** A `retry-after` longer than this is not waited for: the error is returned (default 60 seconds). */
+  readonly maxRetryAfter?: Duration.DurationInput | undefined
+  /** Whether to send `stream_options: { include_usage: true }` (default `true`; off for servers that reject it). */
+  readonly includeUsage?: boolean | undefined
+  /** The largest server-sent event accepted (default 16 MiB), as in `ChatStream.Options`. */
+  readonly maxEventBytes?: number | undefined
+}
+
+/**
+ * The options with their defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const baseUrl = Effect.map(ChatCompletions.ChatCompletions, (client) => client.options.baseUrl)
+ * ```
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export interface ResolvedOptions {
+  readonly baseUrl: string
+  readonly apiKey: Option.Option<Redacted.Redacted<string>>
+  readonly organization: Option.Option<string>
+  readonly project: Option.Option<string>
+  readonly headers: Readonly<Record<string, string>>
+  readonly requestTimeout: Duration.Duration
+  readonly idleTimeout: Duration.Duration
+  readonly retrySchedule: Schedule.Schedule<unknown, ChatCompletionsError>
+  readonly maxRetryAfter: Duration.Duration
+  readonly includeUsage: boolean
+  readonly maxEventBytes: number
+}
+
+/**
+ * Fills in the defaults.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * ChatCompletions.resolveOptions({ baseUrl: "http://127.0.0.1:8080/v1" }).idleTimeout // 5 minutes
+ * ```
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export const resolveOptions = (options: Options = {}): ResolvedOptions => ({
+  baseUrl: (options.baseUrl ?? defaultBaseUrl).toString(),
+  apiKey: Option.fromNullable(options.apiKey),
+  organization: Option.fromNullable(options.organization),
+  project: Option.fromNullable(options.project),
+  headers: options.headers ?? {},
+  requestTimeout: Duration.decode(options.requestTimeout ?? Duration.minutes(10)),
+  idleTimeout: Duration.decode(options.idleTimeout ?? Duration.minutes(5)),
+  retrySchedule: options.retrySchedule ?? defaultRetrySchedule,
+  maxRetryAfter: Duration.decode(options.maxRetryAfter ?? Duration.seconds(60)),
+  includeUsage: options.includeUsage ?? true,
+  maxEventBytes: options.maxEventBytes ?? ChatStream.defaultOptions.maxEventBytes
+})
+
+// -----------------------------------------------------------------------------
+// models
+// -----------------------------------------------------------------------------
+
+/**
+ * What the response said before its body: status, headers, the provider's
+ * request id, the time from the call to the status line (retries included)
+ * and how many attempts it took.
+ *
+ * @example
+ * ```ts
+ * import { Duration, Effect, Option } from "effect"
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const program = Effect.scoped(Effect.gen(function*() {
+ *   const { meta } = yield* ChatCompletions.stream({ model: "m", messages: [{ role: "user", content: "Hi" }] })
+ *   yield* Effect.log(`${meta.status} ${Option.getOrElse(meta.requestId, () => "-")} in ${Duration.format(meta.timeToFirstByte)}`)
+ * }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ResponseMeta {
+  readonly url: string
+  readonly status: number
+  readonly headers: Headers.Headers
+  /** `x-request-id` (or `request-id`, `apim-request-id`). */
+  readonly requestId: Option.Option<string>
+  readonly timeToFirstByte: Duration.Duration
+  readonly attempts: number
+}
+
+/**
+ * An open streaming response: its meta, and its body as raw bytes or
+ * through the core pipeline. The body is read once: run one of the four
+ * streams, once (running a second fails with a defect). Errors carry the
+ * snapshot received so far; the final helpers of `ChatStream` take `events`
+ * or `chunks`.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { ChatCompletions, ChatStream } from "effect-chat-stream"
+ *
+ * const program = Effect.scoped(Effect.gen(function*() {
+ *   const response = yield* ChatCompletions.stream({ model: "m", messages: [{ role: "user", content: "Hi" }] })
+ *   return yield* ChatStream.finalToolCalls(response.events)
+ * }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ChatCompletionStream {
+  readonly meta: ResponseMeta
+  /** The body as it arrives (for recording); transport failures and the idle timeout are `IncompleteStreamError`s. */
+  readonly bytes: Stream.Stream<Uint8Array, ChatStreamError>
+  readonly events: Stream.Stream<ChatStreamEvent, ChatStreamError>
+  readonly chunks: Stream.Stream<ChatCompletionChunk, ChatStreamError>
+  readonly snapshots: Stream.Stream<ChatCompletion, ChatStreamError>
+}
+
+// -----------------------------------------------------------------------------
+// service
+// -----------------------------------------------------------------------------
+
+/**
+ * The client service.
+ *
+ * - `stream(params)` opens the request in the current `Scope` and gives the
+ *   meta and the body's streams.
+ * - `events` / `chunks` / `snapshots` are streams that open a request each
+ *   time they run.
+ * - `finalChatCompletion`, `finalChatCompletionChecked`, `finalMessage`,
+ *   `finalContent`, `finalToolCalls` open a request and consume it.
+ *
+ * @example
+ * ```ts
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { Effect, Layer, Stream } from "effect"
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const program = Effect.gen(function*() {
+ *   const client = yield* ChatCompletions.ChatCompletions
+ *   const response = yield* client.stream({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] })
+ *   yield* Effect.log(`request ${response.meta.requestId}`)
+ *   yield* Stream.runForEach(response.events, (event) =>
+ *     event._tag === "ContentDelta" ? Effect.sync(() => process.stdout.write(event.delta)) : Effect.void
+ *   )
+ * }).pipe(Effect.scoped, Effect.provide(ChatCompletions.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))))
+ * ```
+ *
+ * @since 0.1.0
+ * @category service
+ */
+export class ChatCompletions extends Context.Tag("effect-chat-stream/ChatCompletions")<ChatCompletions, {
+  readonly options: ResolvedOptions
+  readonly stream: (
+    params: ChatCompletionRequest
+  ) => Effect.Effect<ChatCompletionStream, ChatCompletionsError, Scope.Scope>
+  readonly events: (params: ChatCompletionRequest) => Stream.Stream<ChatStreamEvent, ChatCompletionsError | ChatStreamError>
+  readonly chunks: (
+    params: ChatCompletionRequest
+  ) => Stream.Stream<ChatCompletionChunk, ChatCompletionsError | ChatStreamError>
+  readonly snapshots: (params: ChatCompletionRequest) => Stream.Stream<ChatCompletion, ChatCompletionsError | ChatStreamError>
+  readonly finalChatCompletion: (
+    params: ChatCompletionRequest
+  ) => Effect.Effect<Option.Option<ChatCompletion>, ChatCompletionsError | ChatStreamError>
+  readonly finalChatCompletionChecked: (
+    params: ChatCompletionRequest
+  ) => Effect.Effect<
+    Option.Option<ChatCompletion>,
+    ChatCompletionsError | ChatStreamError | LengthFinishReasonError | ContentFilterFinishReasonError
+  >
+  readonly finalMessage: (
+    params: ChatCompletionRequest
+  ) => Effect.Effect<Option.Option<ChatCompletionMessage>, ChatCompletionsError | ChatStreamError>
+  readonly finalContent: (params: ChatCompletionRequest) => Effect.Effect<Option.Option<string>, ChatCompletionsError | ChatStreamError>
+  readonly finalToolCalls: (
+    params: ChatCompletionRequest
+  ) => Effect.Effect<Option.Option<Arr.NonEmptyReadonlyArray<ToolCall>>, ChatCompletionsError | ChatStreamError>
+}>() {}
+
+// -----------------------------------------------------------------------------
+// implementation
+// -----------------------------------------------------------------------------
+
+/** A failed attempt, as the retry policy sees it. */
+class Failure {
+  constructor(
+    readonly error: ChatCompletionsError,
+    readonly retryable: boolean,
+    readonly retryAfter: Option.Option<Duration.Duration>
+  ) {}
+}
+
+const retryPolicy = (options: ResolvedOptions): Schedule.Schedule<unknown, Failure> =>
+  Schedule.intersect(
+    Schedule.mapInput(options.retrySchedule, (failure: Failure) => failure.error),
+    Schedule.identity<Failure>()
+  ).pipe(
+    Schedule.whileInput((failure: Failure) =>
+      failure.retryable &&
+      Option.match(failure.retryAfter, {
+        onNone: () => true,
+        onSome: (after) => Duration.lessThanOrEqualTo(after, options.maxRetryAfter)
+      })
+    ),
+    Schedule.modifyDelay(([, failure], delay) =>
+      Option.match(failure.retryAfter, { onNone: () => delay, onSome: (after) => Duration.max(delay, after) })
+    )
+  )
+
+const concat = (parts: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const part of parts) {
+    out.set(part, at)
+    at += part.length
+  }
+  return out
+}
+
+const withIdleTimeout = <A, E, R>(
+  stream: Stream.Stream<A, E, R>,
+  idle: Duration.Duration
+): Stream.Stream<A, E | IncompleteStreamError, R> =>
+  Duration.isFinite(idle)
+    ? Stream.timeoutFail(
+      stream,
+      () =>
+        new IncompleteStreamError({
+          reason: "IdleTimeout",
+          detail: `nothing arrived for ${Duration.format(idle)}`,
+          snapshot: Option.none()
+        }),
+      idle
+    )
+    : stream
+
+const transportError = (error: HttpClientError.ResponseError | unknown): IncompleteStreamError => {
+  const cause = HttpClientError.isHttpClientError(error) ? error.cause : error
+  const message = internal.errorMessageOf(cause)
+  const code = internal.errorCodeOf(cause)
+  const detail = [message, code !== undefined && !(message ?? "").includes(code) ? `(${code})` : undefined]
+    .filter((s): s is string => s !== undefined)
+    .join(" ")
+  return new IncompleteStreamError({
+    reason: "Transport",
+    ...(detail === "" ? {} : { detail }),
+    cause,
+    snapshot: Option.none()
+  })
+}
+
+/** Reads at most `limit` bytes of a body, as text. */
+const readText = (
+  response: HttpClientResponse.HttpClientResponse,
+  limit: number,
+  idle: Duration.Duration
+): Effect.Effect<string, IncompleteStreamError> =>
+  withIdleTimeout(Stream.mapError(response.stream, transportError), idle).pipe(
+    Stream.runFoldWhile(
+      { parts: [] as Array<Uint8Array>, size: 0 },
+      (acc) => acc.size < limit,
+      (acc, part) => {
+        acc.parts.push(part)
+        return { parts: acc.parts, size: acc.size + part.length }
+      }
+    ),
+    Effect.map(({ parts, size }) => new TextDecoder().decode(concat(parts, size)))
+  )
+
+const consumedTwice = () =>
+  new Error(
+    "effect-chat-stream: the body of this ChatCompletionStream was already read; a response is read once. " +
+      "Call stream(params) again, or use client.events(params), which opens a request each time it runs."
+  )
+
+/**
+ * Builds the service over an `HttpClient`.
+ *
+ * @example
+ * ```ts
+ * import { HttpClient } from "@effect/platform"
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { Effect } from "effect"
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const client = Effect.map(HttpClient.HttpClient, (http) =>
+ *   ChatCompletions.makeWith(http, { baseUrl: "http://127.0.0.1:8080/v1" })
+ * ).pipe(Effect.provide(NodeHttpClient.layerUndici))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeWith = (httpClient: HttpClient.HttpClient, options: Options = {}): ChatCompletions["Type"] => {
+  const resolved = resolveOptions(options)
+  const scopedClient = HttpClient.withScope(httpClient)
+  const url = internal.joinUrl(resolved.baseUrl, "chat/completions")
+  const shownUrl = internal.displayUrl(url)
+  const policy = retryPolicy(resolved)
+  const pipelineOptions: ChatStream.Options = { maxEventBytes: resolved.maxEventBytes }
+
+  const baseHeaders: Record<string, string> = {
+    accept: "text/event-stream",
+    ...(Option.isSome(resolved.organization) ? { "openai-organization": resolved.organization.value } : {}),
+    ...(Option.isSome(resolved.project) ? { "openai-project": resolved.project.value } : {})
+  }
+  for (const [name, value] of Object.entries(resolved.headers)) baseHeaders[name.toLowerCase()] = value
+
+  const buildRequest = (params: ChatCompletionRequest): Effect.Effect<HttpClientRequest.HttpClientRequest, ConnectionError> => {
+    const streamOptions = resolved.includeUsage
+      ? {
+        stream_options: {
+          ...(Predicate.isRecord(params.stream_options) ? params.stream_options : {}),
+          include_usage: params.stream_options?.include_usage ?? true
+        }
+      }
+      : {}
+    const body = { ...params, stream: true, ...streamOptions }
+    let request = HttpClientRequest.post(url)
+    if (Option.isSome(resolved.apiKey)) request = HttpClientRequest.bearerToken(request, resolved.apiKey.value)
+    request = HttpClientRequest.setHeaders(request, baseHeaders)
+    return HttpClientRequest.bodyJson(request, body).pipe(
+      Effect.mapError((error) =>
+        new ConnectionError({
+          reason: "Encode",
+          url: shownUrl,
+          attempts: 0,
+          ...(internal.errorMessageOf(error.reason.error) !== undefined
+            ? { detail: internal.errorMessageOf(error.reason.error)! }
+            : {})
+        })
+      )
+    )
+  }
+
+  const connectionFailure = (error: unknown, attempt: number): Failure => {
+    if (HttpClientError.isHttpClientError(error) && error._tag === "RequestError") {
+      const code = internal.errorCodeOf(error.cause)
+      const detail = internal.errorMessageOf(error.cause) ?? error.description
+      return new Failure(
+        new ConnectionError({
+          reason: error.reason,
+          url: shownUrl,
+          attempts: attempt,
+          ...(code !== undefined ? { code } : {}),
+          ...(detail !== undefined ? { detail } : {}),
+          ...(error.cause !== undefined ? { cause: error.cause } : {})
+        }),
+        error.reason === "Transport",
+        Option.none()
+      )
+    }
+    if (error instanceof ConnectionError) return new Failure(error, error.reason === "Timeout", Option.none())
+    const code = internal.errorCodeOf(error)
+    const detail = internal.errorMessageOf(error)
+    return new Failure(
+      new ConnectionError({
+        reason: "Transport",
+        url: shownUrl,
+        attempts: attempt,
+        ...(code !== undefined ? { code } : {}),
+        ...(detail !== undefined ? { detail } : {}),
+        cause: error
+      }),
+      true,
+      Option.none()
+    )
+  }
+
+  /** One attempt: the response of a 2xx in its own scope, or a failure (its scope closed). */
+  const attemptOnce = (request: HttpClientRequest.HttpClientRequest, scope: Scope.Scope, attempt: number) =>
+    Effect.flatMap(Scope.fork(scope, ExecutionStrategy.sequential), (attemptScope) => {
+      const close = Scope.close(attemptScope, Exit.void)
+      const execute = scopedClient.execute(request).pipe(Scope.extend(attemptScope))
+      const timed = Duration.isFinite(resolved.requestTimeout)
+        ? Effect.timeoutFail(execute, {
+          duration: resolved.requestTimeout,
+          onTimeout: () =>
+            new ConnectionError({
+              reason: "Timeout",
+              url: shownUrl,
+              attempts: attempt,
+              detail: Duration.format(resolved.requestTimeout)
+            })
+        })
+        : execute
+      return timed.pipe(
+        Effect.mapError((error) => connectionFailure(error, attempt)),
+        Effect.flatMap((response) => {
+          if (response.status >= 200 && response.status < 300) return Effect.succeed({ response, attemptScope })
+          return readText(response, internal.MAX_ERROR_READ, resolved.idleTimeout).pipe(
+            Effect.orElseSucceed(() => ""),
+            Effect.zipLeft(close),
+            Effect.zip(Clock.currentTimeMillis),
+            Effect.flatMap(([text, now]) =>
+              Effect.fail(
+                new Failure(
+                  internal.apiErrorFromResponse(response.status, response.headers, text, resolved.apiKey),
+                  internal.isRetryableStatus(response.status, response.headers),
+                  internal.retryAfterOf(response.headers, now)
+                )
+              )
+            )
+          )
+        }),
+        Effect.onError(() => close)
+      )
+    })
+
+  /** The body of a 2xx: the raw bytes, or a JSON answer made into a stream body. */
+  const bodyOf = (
+    response: HttpClientResponse.HttpClientResponse
+  ): Stream.Stream<Uint8Array, ChatStreamError> => {
+    const contentType = (response.headers["content-type"] ?? "").toLowerCase()
+    if (!contentType.includes("application/json")) {
+      return withIdleTimeout(Stream.mapError(response.stream, transportError), resolved.idleTimeout)
+    }
+    return Stream.unwrap(
+      Effect.map(readText(response, resolved.maxEventBytes, resolved.idleTimeout), (text): Stream.Stream<
+        Uint8Array,
+        ChatStreamError
+      > => {
+        let json: unknown = undefined
+        try {
+          json = JSON.parse(text)
+        } catch {
+          return Stream.succeed(new TextEncoder().encode(text))
+        }
+        if (Predicate.isRecord(json) && json.error !== undefined && json.error !== null && json.error !== "") {
+          return Stream.fail(internal.apiErrorFromResponse(response.status, response.headers, text, resolved.apiKey))
+        }
+        return Option.match(internal.completionAsSse(json), {
+          onNone: () => Stream.succeed(new TextEncoder().encode(text)),
+          onSome: (sse) => Stream.succeed(new TextEncoder().encode(sse))
+        })
+      })
+    )
+  }
+
+  const stream = (params: ChatCompletionRequest): Effect.Effect<ChatCompletionStream, ChatCompletionsError, Scope.Scope> =>
+    Effect.gen(function*() {
+      const scope = yield* Effect.scope
+      const startedAt = yield* Clock.currentTimeMillis
+      const span = yield* Effect.makeSpanScoped(`chat ${params.model}`, {
+        kind: "client",
+        attributes: {
+          "gen_ai.operation.name": "chat",
+          "gen_ai.request.model": params.model,
+          "server.address": shownUrl
+        }
+      })
+      const observation = internal.makeObservation()
+      yield* Scope.addFinalizer(
+        scope,
+        Effect.sync(() => {
+          for (const [key, value] of Object.entries(internal.observationAttributes(observation, startedAt))) {
+            span.attribute(key, value)
+          }
+        })
+      )
+      const request = yield* buildRequest(params)
+      let attempts = 0
+      const { attemptScope, response } = yield* Effect.suspend(() => attemptOnce(request, scope, ++attempts)).pipe(
+        Effect.retry(policy),
+        Effect.mapError((failure) => failure.error),
+        Effect.tapError((error) => Effect.sync(() => (observation.error = error._tag))),
+        Effect.withParentSpan(span),
+        Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, "api-key", "x-goog-api-key"])
+      )
+      const now = yield* Clock.currentTimeMillis
+      const meta: ResponseMeta = {
+        url: shownUrl,
+        status: response.status,
+        headers: response.headers,
+        requestId: internal.requestIdOf(response.headers),
+        timeToFirstByte: Duration.millis(now - startedAt),
+        attempts
+      }
+      span.attribute("http.response.status_code", meta.status)
+      span.attribute("chat_completions.attempts", attempts)
+      span.attribute("chat_completions.time_to_first_byte_ms", now - startedAt)
+      if (Option.isSome(meta.requestId)) span.attribute("chat_completions.request_id", meta.requestId.value)
+
+      let consumed = false
+      const bytes: Stream.Stream<Uint8Array, ChatStreamError> = Stream.suspend(() => {
+        if (consumed) return Stream.die(consumedTwice())
+        consumed = true
+        return bodyOf(response)
+      }).pipe(Stream.ensuring(Scope.close(attemptScope, Exit.void)))
+
+      const markFirstToken = <A>(chunk: Chunk.Chunk<A>, first: boolean) =>
+        first
+          ? Effect.map(Clock.currentTimeMillis, (at) => {
+            observation.firstTokenAt = at
+            return chunk
+          })
+          : Effect.succeed(chunk)
+      const noteError = <A, R>(self: Stream.Stream<A, ChatStreamError, R>) =>
+        Stream.tapError(self, (error) => Effect.sync(() => (observation.error = error._tag)))
+
+      const events = ChatStream.events(bytes, pipelineOptions).pipe(
+        Stream.mapChunksEffect((chunk) => {
+          let first = false
+          for (const event of chunk) {
+            if (event._tag === "Chunk" && internal.observeChunk(observation, event.chunk)) first = true
+          }
+          return markFirstToken(chunk, first)
+        }),
+        noteError
+      )
+      const chunks = ChatStream.chunks(bytes, pipelineOptions).pipe(
+        Stream.mapChunksEffect((chunk) => {
+          let first = false
+          for (const item of chunk) if (internal.observeChunk(observation, item)) first = true
+          return markFirstToken(chunk, first)
+        }),
+        noteError
+      )
+      const snapshots = ChatStream.snapshots(bytes, pipelineOptions).pipe(
+        Stream.mapChunksEffect((chunk) => {
+          let first = false
+          for (const item of chunk) if (internal.observeSnapshot(observation, item)) first = true
+          return markFirstToken(chunk, first)
+        }),
+        noteError
+      )
+      return { meta, bytes, events, chunks, snapshots }
+    })
+
+  const opened = <A, E>(params: ChatCompletionRequest, f: (s: ChatCompletionStream) => Stream.Stream<A, E>) =>
+    Stream.unwrapScoped(Effect.map(stream(params), f))
+  const finalOf = <A, E>(params: ChatCompletionRequest, f: (s: ChatCompletionStream) => Effect.Effect<A, E>) =>
+    Effect.scoped(Effect.flatMap(stream(params), f))
+
+  return ChatCompletions.of({
+    options: resolved,
+    stream,
+    events: (params) => opened(params, (s) => s.events),
+    chunks: (params) => opened(params, (s) => s.chunks),
+    snapshots: (params) => opened(params, (s) => s.snapshots),
+    finalChatCompletion: (params) => finalOf(params, (s) => ChatStream.finalChatCompletion(s.chunks)),
+    finalChatCompletionChecked: (params) => finalOf(params, (s) => ChatStream.finalChatCompletionChecked(s.chunks)),
+    finalMessage: (params) => finalOf(params, (s) => ChatStream.finalMessage(s.chunks)),
+    finalContent: (params) => finalOf(params, (s) => ChatStream.finalContent(s.chunks)),
+    finalToolCalls: (params) => finalOf(params, (s) => ChatStream.finalToolCalls(s.chunks))
+  })
+}
+
+/**
+ * Builds the service with the `HttpClient` of the context.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const client = ChatCompletions.make({ baseUrl: "http://127.0.0.1:11434/v1" }) // Ollama
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options = {}): Effect.Effect<ChatCompletions["Type"], never, HttpClient.HttpClient> =>
+  Effect.map(HttpClient.HttpClient, (client) => makeWith(client, options))
+
+// -----------------------------------------------------------------------------
+// layers
+// -----------------------------------------------------------------------------
+
+/**
+ * The service with the given options, over the `HttpClient` you provide
+ * (`NodeHttpClient.layerUndici`, `FetchHttpClient.layer`, a test client).
+ *
+ * @example
+ * ```ts
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { Layer, Redacted, Schedule } from "effect"
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const Live = ChatCompletions.layer({
+ *   baseUrl: "https://api.deepseek.com/v1",
+ *   apiKey: Redacted.make(process.env.DEEPSEEK_API_KEY ?? ""),
+ *   idleTimeout: "60 seconds",
+ *   retrySchedule: Schedule.spaced("1 second").pipe(Schedule.intersect(Schedule.recurs(3)))
+ * }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options = {}): Layer.Layer<ChatCompletions, never, HttpClient.HttpClient> =>
+  Layer.effect(ChatCompletions, make(options))
+
+/**
+ * The service with options read from configuration, then overridden by the
+ * ones given: `OPENAI_BASE_URL` (default `https://api.openai.com/v1`),
+ * `OPENAI_API_KEY` (optional, redacted; empty means none),
+ * `OPENAI_ORG_ID` and `OPENAI_PROJECT_ID` (optional).
+ *
+ * @example
+ * ```ts
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { Layer } from "effect"
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const Live = ChatCompletions.layerConfig({ idleTimeout: "2 minutes" }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  options: Options = {}
+): Layer.Layer<ChatCompletions, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.effect(
+    ChatCompletions,
+    Effect.flatMap(config, (fromConfig) => make({ ...fromConfig, ...definedOnly(options) }))
+  )
+
+const optionalString = (name: string) =>
+  Config.option(Config.string(name)).pipe(
+    Config.map((value) => Option.getOrUndefined(Option.filter(value, (s) => s.trim() !== "")))
+  )
+
+/**
+ * The options `layerConfig` reads: `OPENAI_BASE_URL`, `OPENAI_API_KEY`,
+ * `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const program = Effect.gen(function*() {
+ *   const options = yield* ChatCompletions.config
+ *   return options.baseUrl
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const config: Config.Config<Options> = Config.all({
+  baseUrl: optionalString("OPENAI_BASE_URL"),
+  apiKey: Config.option(Config.redacted("OPENAI_API_KEY")).pipe(
+    Config.map((value) => Option.getOrUndefined(Option.filter(value, (key) => Redacted.value(key).trim() !== "")))
+  ),
+  organization: optionalString("OPENAI_ORG_ID"),
+  project: optionalString("OPENAI_PROJECT_ID")
+})
+
+const definedOnly = (options: Options): Options =>
+  Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Options
+
+/**
+ * `layer(options)` with Node's undici `HttpClient` provided.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const text = ChatCompletions.finalContent({ model: "llama3.2", messages: [{ role: "user", content: "Hi" }] }).pipe(
+ *   Effect.provide(ChatCompletions.layerNode({ baseUrl: "http://127.0.0.1:11434/v1" }))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerNode = (options: Options = {}): Layer.Layer<ChatCompletions> =>
+  Layer.provide(layer(options), NodeHttpClient.layerUndici)
+
+/**
+ * `layerConfig(options)` with Node's undici `HttpClient` provided.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const text = ChatCompletions.finalContent({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] }).pipe(
+ *   Effect.provide(ChatCompletions.layerConfigNode())
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfigNode = (options: Options = {}): Layer.Layer<ChatCompletions, ConfigError.ConfigError> =>
+  Layer.provide(layerConfig(options), NodeHttpClient.layerUndici)
+
+// -----------------------------------------------------------------------------
+// accessors
+// -----------------------------------------------------------------------------
+
+/**
+ * Opens a streaming chat completion in the current scope: the response's
+ * meta and its body's streams (read once).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const program = Effect.scoped(Effect.gen(function*() {
+ *   const response = yield* ChatCompletions.stream({ model: "m", messages: [{ role: "user", content: "Hi" }] })
+ *   yield* Stream.runForEach(response.events.pipe(Stream.take(3)), Effect.log)
+ * }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const stream = (
+  params: ChatCompletionRequest
+): Effect.Effect<ChatCompletionStream, ChatCompletionsError, ChatCompletions | Scope.Scope> =>
+  Effect.flatMap(ChatCompletions, (client) => client.stream(params))
+
+/**
+ * The events of a completion; each run opens a request.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const program = ChatCompletions.events({ model: "m", messages: [{ role: "user", content: "Hi" }] }).pipe(
+ *   Stream.runForEach((event) => event._tag === "ContentDelta" ? Effect.sync(() => process.stdout.write(event.delta)) : Effect.void)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const events = (
+  params: ChatCompletionRequest
+): Stream.Stream<ChatStreamEvent, ChatCompletionsError | ChatStreamError, ChatCompletions> =>
+  Stream.unwrap(Effect.map(ChatCompletions, (client) => client.events(params)))
+
+/**
+ * The chunks of a completion; each run opens a request.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const all = Stream.runCollect(ChatCompletions.chunks({ model: "m", messages: [{ role: "user", content: "Hi" }] }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const chunks = (
+  params: ChatCompletionRequest
+): Stream.Stream<ChatCompletionChunk, ChatCompletionsError | ChatStreamError, ChatCompletions> =>
+  Stream.unwrap(Effect.map(ChatCompletions, (client) => client.chunks(params)))
+
+/**
+ * The snapshot after every chunk of a completion; each run opens a request.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const last = Stream.runLast(ChatCompletions.snapshots({ model: "m", messages: [{ role: "user", content: "Hi" }] }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const snapshots = (
+  params: ChatCompletionRequest
+): Stream.Stream<ChatCompletion, ChatCompletionsError | ChatStreamError, ChatCompletions> =>
+  Stream.unwrap(Effect.map(ChatCompletions, (client) => client.snapshots(params)))
+
+/**
+ * Streams a completion to its end and gives it (none for a body that is only
+ * `[DONE]`).
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const completion = ChatCompletions.finalChatCompletion({ model: "m", messages: [{ role: "user", content: "Hi" }] })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const finalChatCompletion = (
+  params: ChatCompletionRequest
+): Effect.Effect<Option.Option<ChatCompletion>, ChatCompletionsError | ChatStreamError, ChatCompletions> =>
+  Effect.flatMap(ChatCompletions, (client) => client.finalChatCompletion(params))
+
+/**
+ * Like `finalChatCompletion`, failing with `LengthFinishReasonError` /
+ * `ContentFilterFinishReasonError` when a choice ended that way.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const completion = ChatCompletions.finalChatCompletionChecked({
+ *   model: "m", messages: [{ role: "user", content: "Hi" }], max_tokens: 5
+ * }).pipe(Effect.catchTag("LengthFinishReasonError", (error) => Effect.succeed(error.snapshot)))
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const finalChatCompletionChecked = (
+  params: ChatCompletionRequest
+): Effect.Effect<
+  Option.Option<ChatCompletion>,
+  ChatCompletionsError | ChatStreamError | LengthFinishReasonError | ContentFilterFinishReasonError,
+  ChatCompletions
+> => Effect.flatMap(ChatCompletions, (client) => client.finalChatCompletionChecked(params))
+
+/**
+ * The final message of the first choice.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const message = ChatCompletions.finalMessage({ model: "m", messages: [{ role: "user", content: "Hi" }] })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const finalMessage = (
+  params: ChatCompletionRequest
+): Effect.Effect<Option.Option<ChatCompletionMessage>, ChatCompletionsError | ChatStreamError, ChatCompletions> =>
+  Effect.flatMap(ChatCompletions, (client) => client.finalMessage(params))
+
+/**
+ * The final content of the first choice: the common case in one line.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Option } from "effect"
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const program = Effect.gen(function*() {
+ *   const text = yield* ChatCompletions.finalContent({ model: "m", messages: [{ role: "user", content: "Hi" }] })
+ *   console.log(Option.getOrElse(text, () => "(no content)"))
+ * }).pipe(Effect.provide(ChatCompletions.layerConfigNode()))
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const finalContent = (
+  params: ChatCompletionRequest
+): Effect.Effect<Option.Option<string>, ChatCompletionsError | ChatStreamError, ChatCompletions> =>
+  Effect.flatMap(ChatCompletions, (client) => client.finalContent(params))
+
+/**
+ * The final tool calls of the first choice.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const calls = ChatCompletions.finalToolCalls({
+ *   model: "m",
+ *   messages: [{ role: "user", content: "Weather in Oslo?" }],
+ *   tools: [{ type: "function", function: { name: "get_weather", parameters: { type: "object" } } }]
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const finalToolCalls = (
+  params: ChatCompletionRequest
+): Effect.Effect<
+  Option.Option<Arr.NonEmptyReadonlyArray<ToolCall>>,
+  ChatCompletionsError | ChatStreamError,
+  ChatCompletions
+> => Effect.flatMap(ChatCompletions, (client) => client.finalToolCalls(params))

@@ -1,0 +1,171 @@
+/**
+ * Incremental partial-JSON parsing: what the `partial-json` package
+ * (0.1.7, `parse(text)` with the default `Allow.ALL`) returns for a JSON text
+ * received in fragments, after every fragment, in linear total time.
+ *
+ * Re-parsing the accumulated text after each fragment is quadratic; a
+ * {@link Parser} reads each fragment once and keeps its state. It agrees with
+ * `partial-json` on every prefix of every text, quirks included:
+ *
+ * - the text is trimmed (`String.prototype.trim`), so an unterminated string
+ *   loses its trailing spaces, and `none` is returned for blank text;
+ * - partial literals (`tr` → `true`, `nu` → `null`, `-I` → `-Infinity`,
+ *   `Na` → `NaN`) and partial numbers (`1e` → `1`, `[1.` → `[]`, `-` → none);
+ * - unterminated strings are cut before an unfinished escape (`"ab\u00` →
+ *   `"ab"`, `"ab\x` → `"ab"`);
+ * - anything after the top-level value is ignored (`[1] x` → `[1]`), and an
+ *   error inside a container closes it with what it holds and lets the parent
+ *   carry on from there (`{"a" 1}` → `{}`, `[1 2]` → `[]`, `[[ ], 1]` →
+ *   `[[]]`);
+ * - a number that only parses up to its last `e` (`[1e, 2]` → `[1, 2]`)
+ *   stops parsing once an `e` appears anywhere later in the text
+ *   (`[1e, 2, "e"]` → `[]`), so such a value can change retroactively.
+ *
+ * One deliberate difference: partial-json assigns members with
+ * `obj[key] = value`, so a `"__proto__"` key replaces the object's prototype
+ * (when its value is an object or `null`) instead of creating a member. Here,
+ * as in `JSON.parse`, it is an own property and prototypes never change.
+ *
+ * Values handed out are frozen and never change afterwards; finished parts
+ * are shared between successive values (see {@link value}). The parser uses
+ * no recursion, so any nesting depth works (partial-json itself overflows the
+ * call stack on very deep input, around 10^4 levels).
+ *
+ * @since 0.1.0
+ */
+import type { Option } from "effect"
+import { dual } from "effect/Function"
+import type { Pipeable } from "effect/Pipeable"
+import * as internal from "./internal/partialJson.js"
+
+/**
+ * @since 0.1.0
+ * @category symbols
+ */
+export const TypeId: unique symbol = internal.TypeId
+
+/**
+ * @since 0.1.0
+ * @category symbols
+ */
+export type TypeId = typeof TypeId
+
+/**
+ * An immutable, opaque parser state: the text read so far. Feeding it returns
+ * a new `Parser` and leaves this one valid, so a parser can be fed two
+ * different continuations.
+ *
+ * @example
+ * ```ts
+ * import { PartialJson } from "effect-chat-stream"
+ *
+ * const parser = PartialJson.feed(PartialJson.empty, "[1, 2")
+ * console.log(parser.text) // "[1, 2"
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Parser extends Pipeable {
+  readonly [TypeId]: TypeId
+  /** Everything fed so far. */
+  readonly text: string
+}
+
+/**
+ * Whether a value is a {@link Parser}.
+ *
+ * @example
+ * ```ts
+ * import { PartialJson } from "effect-chat-stream"
+ *
+ * console.log(PartialJson.isParser(PartialJson.empty)) // true
+ * console.log(PartialJson.isParser({ text: "" })) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isParser = (u: unknown): u is Parser => u instanceof internal.ParserImpl
+
+/**
+ * The parser that has read nothing.
+ *
+ * @example
+ * ```ts
+ * import { Option } from "effect"
+ * import { PartialJson } from "effect-chat-stream"
+ *
+ * console.log(Option.isNone(PartialJson.value(PartialJson.empty))) // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const empty: Parser = internal.empty
+
+/**
+ * Reads one more fragment. Returns a new parser; `self` stays valid.
+ *
+ * Along a linear history (each parser fed at most once) the work is
+ * proportional to the fragment. Feeding a parser a second time (a fork) reads
+ * its text again, once.
+ *
+ * @example
+ * ```ts
+ * import { pipe } from "effect"
+ * import { PartialJson } from "effect-chat-stream"
+ *
+ * const a = PartialJson.feed(PartialJson.empty, '{"city": "Par')
+ * const b = pipe(a, PartialJson.feed('is", "days": 3}'))
+ * console.log(PartialJson.value(a)) // { _id: 'Option', _tag: 'Some', value: { city: 'Par' } }
+ * console.log(PartialJson.value(b)) // { _id: 'Option', _tag: 'Some', value: { city: 'Paris', days: 3 } }
+ * ```
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const feed: {
+  (delta: string): (self: Parser) => Parser
+  (self: Parser, delta: string): Parser
+} = dual(2, (self: Parser, delta: string): Parser => (self as internal.ParserImpl).feed(delta))
+
+/**
+ * What `partial-json`'s `parse(self.text)` returns, or `none` where it
+ * throws.
+ *
+ * The value (arrays and plain objects, frozen) never changes afterwards.
+ * Containers that were already finished are shared with earlier and later
+ * values; only the open containers, from the root to the innermost one, are
+ * fresh shallow copies. The result is cached per parser.
+ *
+ * @example
+ * ```ts
+ * import { PartialJson } from "effect-chat-stream"
+ *
+ * const parser = PartialJson.feed(PartialJson.empty, '{"items": [1, tr')
+ * console.log(PartialJson.value(parser)) // { _id: 'Option', _tag: 'Some', value: { items: [ 1, true ] } }
+ * ```
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const value = (self: Parser): Option.Option<unknown> => (self as internal.ParserImpl).value()
+
+/**
+ * Parses a whole text at once: `Option.some` of what `partial-json`'s
+ * `parse(text)` returns, `Option.none()` where it throws.
+ *
+ * @example
+ * ```ts
+ * import { PartialJson } from "effect-chat-stream"
+ *
+ * console.log(PartialJson.parse('{"a": [1, 2], "b": "hel')) // { _id: 'Option', _tag: 'Some', value: { a: [ 1, 2 ], b: 'hel' } }
+ * console.log(PartialJson.parse('{"a" 1}')) // { _id: 'Option', _tag: 'Some', value: {} }
+ * console.log(PartialJson.parse("-")) // { _id: 'Option', _tag: 'None' }
+ * ```
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parse = (text: string): Option.Option<unknown> => value(feed(empty, text))

@@ -1,0 +1,181 @@
+/**
+ * A fast path for decoding a chunk: a hand-written check of exactly what the
+ * `ChatCompletionChunk` Schema accepts, producing the same value (nulls of
+ * known fields removed, defaults filled in, unknown fields kept).
+ *
+ * It returns `undefined` for anything it does not accept; the caller then runs
+ * the Schema, which decides and words the error. So the fast path can only
+ * be wrong by building a different value for input the Schema accepts, and the
+ * property tests compare the two on generated chunks.
+ *
+ * Iterative over the chunk's fixed shape: no recursion the input controls.
+ *
+ * @internal
+ */
+import type { ChatCompletionChunk } from "../ChatCompletion.js"
+
+type Obj = Record<string, unknown>
+
+const isObject = (u: unknown): u is Obj => typeof u === "object" && u !== null && !Array.isArray(u)
+
+/** Marks a value the fast path does not accept. */
+const REJECT: unique symbol = Symbol("reject")
+type Reject = typeof REJECT
+
+type Check = (value: unknown) => unknown | Reject
+
+const string: Check = (v) => (typeof v === "string" ? v : REJECT)
+const number: Check = (v) => (typeof v === "number" ? v : REJECT)
+const int: Check = (v) => (typeof v === "number" && Number.isInteger(v) ? v : REJECT)
+const unknownArray: Check = (v) => (Array.isArray(v) ? v : REJECT)
+const numberArray: Check = (v) => {
+  if (!Array.isArray(v)) return REJECT
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== "number") return REJECT
+  return v
+}
+const arrayOf = (item: Check): Check => (v) => {
+  if (!Array.isArray(v)) return REJECT
+  let out: Array<unknown> | undefined
+  for (let i = 0; i < v.length; i++) {
+    const decoded = item(v[i])
+    if (decoded === REJECT) return REJECT
+    if (decoded !== v[i]) {
+      out ??= v.slice(0, i)
+    }
+    if (out !== undefined) out.push(decoded)
+  }
+  return out ?? v
+}
+
+interface Field {
+  readonly check: Check
+  /** The value a missing or null field decodes to; none: the key is left out. */
+  readonly fallback?: () => unknown
+  /** A required field: missing or null is rejected. */
+  readonly required?: boolean
+}
+
+const setKey = (target: Obj, key: string, value: unknown) => {
+  if (key === "__proto__") {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+  } else {
+    target[key] = value
+  }
+}
+
+/**
+ * A struct with optional nullable known fields and an index signature of
+ * unknown values. Returns the input itself when nothing changes.
+ */
+const struct = (fields: Record<string, Field>): Check => {
+  const known = Object.keys(fields)
+  return (v) => {
+    if (!isObject(v)) return REJECT
+    let changed = false
+    const decoded: Obj = {}
+    for (const key of known) {
+      const field = fields[key]
+      const value = v[key]
+      if (value === null || value === undefined) {
+        if (field.required === true) return REJECT
+        if (field.fallback !== undefined) {
+          decoded[key] = field.fallback()
+          changed = true
+        } else if (key in v) {
+          changed = true
+        }
+        continue
+      }
+      const result = field.check(value)
+      if (result === REJECT) return REJECT
+      if (result !== value) changed = true
+      decoded[key] = result
+    }
+    if (!changed) return v
+    const out: Obj = {}
+    for (const key in v) {
+      if (Object.prototype.hasOwnProperty.call(fields, key)) {
+        if (key in decoded) out[key] = decoded[key]
+      } else {
+        setKey(out, key, v[key])
+      }
+    }
+    for (const key of known) if (!(key in out) && key in decoded) out[key] = decoded[key]
+    return out
+  }
+}
+
+const optional = (check: Check): Field => ({ check })
+const withDefault = (check: Check, fallback: () => unknown): Field => ({ check, fallback })
+
+const usage = struct({
+  prompt_tokens: optional(number),
+  completion_tokens: optional(number),
+  total_tokens: optional(number)
+})
+
+const requiredField = (check: Check): Field => ({ check, required: true })
+const topLogprob = struct({
+  token: requiredField(string),
+  logprob: requiredField(number),
+  bytes: optional(numberArray)
+})
+const tokenLogprob = struct({
+  token: requiredField(string),
+  logprob: requiredField(number),
+  bytes: optional(numberArray),
+  top_logprobs: optional(arrayOf(topLogprob))
+})
+const logprobs = struct({
+  content: optional(arrayOf(tokenLogprob)),
+  refusal: optional(arrayOf(tokenLogprob))
+})
+
+const argumentsCheck: Check = (v) => (typeof v === "string" || isObject(v) ? v : REJECT)
+const toolCallFunction = struct({ name: optional(string), arguments: optional(argumentsCheck) })
+const toolCall = struct({
+  index: optional(int),
+  id: optional(string),
+  type: optional(string),
+  function: optional(toolCallFunction)
+})
+const delta = struct({
+  role: optional(string),
+  content: optional(string),
+  refusal: optional(string),
+  reasoning_content: optional(string),
+  reasoning: optional(string),
+  reasoning_details: optional(unknownArray),
+  tool_calls: optional(arrayOf(toolCall))
+})
+const emptyObject = () => ({})
+const zero = () => 0
+const emptyString = () => ""
+const emptyArray = () => []
+const choice = struct({
+  index: withDefault(int, zero),
+  delta: withDefault(delta, emptyObject),
+  finish_reason: optional(string),
+  logprobs: optional(logprobs),
+  usage: optional(usage)
+})
+const chunk = struct({
+  id: withDefault(string, emptyString),
+  object: optional(string),
+  created: withDefault(number, zero),
+  model: withDefault(string, emptyString),
+  choices: withDefault(arrayOf(choice), emptyArray),
+  usage: optional(usage),
+  system_fingerprint: optional(string),
+  service_tier: optional(string)
+})
+
+/**
+ * The decoded chunk, or `undefined` when the Schema must decide.
+ *
+ * @internal
+ */
+export const decodeChunkFast = (json: unknown): ChatCompletionChunk | undefined => {
+  const result = chunk(json)
+  return result === REJECT ? undefined : (result as ChatCompletionChunk)
+}

@@ -1,0 +1,283 @@
+/**
+ * Pure helpers of the HTTP client service: URLs, headers, `retry-after`,
+ * error bodies, non-streamed answers, and what a span records.
+ *
+ * Nothing here imports `ChatCompletions.ts`, so the service can import it
+ * without a cycle.
+ *
+ * @internal
+ */
+import type * as Headers from "@effect/platform/Headers"
+import { Duration, Option, Predicate, Redacted } from "effect"
+import type { ChatCompletion, ChatCompletionChunk } from "../ChatCompletion.js"
+import { type ApiError, apiErrorFromPayload } from "../ChatStreamError.js"
+
+// -----------------------------------------------------------------------------
+// URLs
+// -----------------------------------------------------------------------------
+
+/** `base` + `/path`, with exactly one slash between them; the base's query is kept. */
+export const joinUrl = (base: string | URL, path: string): string => {
+  const url = new URL(base.toString())
+  url.pathname = url.pathname.replace(/\/+$/, "") + "/" + path.replace(/^\/+/, "")
+  return url.toString()
+}
+
+/** A URL for messages: origin and path only (a query may hold a key, as Gemini's `key=`). */
+export const displayUrl = (url: string): string => {
+  try {
+    const parsed = new URL(url)
+    return `${parsed.origin}${parsed.pathname}`
+  } catch {
+    return url.replace(/[?#].*$/, "")
+  }
+}
+
+// -----------------------------------------------------------------------------
+// headers
+// -----------------------------------------------------------------------------
+
+const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "apim-request-id", "x-amzn-requestid"]
+
+/** The provider's id of the request: `x-request-id` (OpenAI and most), `request-id`, `apim-request-id` (Azure). */
+export const requestIdOf = (headers: Headers.Headers): Option.Option<string> => {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = headers[name]
+    if (typeof value === "string" && value !== "") return Option.some(value)
+  }
+  return Option.none()
+}
+
+/**
+ * How long the server asks to wait: `retry-after-ms` (OpenAI), else
+ * `retry-after` as seconds (fractions accepted) or as an HTTP date.
+ */
+export const retryAfterOf = (headers: Headers.Headers, now: number): Option.Option<Duration.Duration> => {
+  const ms = headers["retry-after-ms"]
+  if (ms !== undefined) {
+    const value = Number(ms)
+    if (ms.trim() !== "" && Number.isFinite(value) && value >= 0) return Option.some(Duration.millis(value))
+  }
+  const header = headers["retry-after"]
+  if (header === undefined || header.trim() === "") return Option.none()
+  const seconds = Number(header)
+  if (Number.isFinite(seconds)) return seconds >= 0 ? Option.some(Duration.millis(seconds * 1000)) : Option.none()
+  const date = Date.parse(header)
+  if (Number.isNaN(date)) return Option.none()
+  return Option.some(Duration.millis(Math.max(0, date - now)))
+}
+
+/**
+ * Whether a status is worth another attempt: 408, 409, 429 and 5xx, unless
+ * the server says otherwise with `x-should-retry`.
+ */
+export const isRetryableStatus = (status: number, headers: Headers.Headers): boolean => {
+  const should = headers["x-should-retry"]
+  if (should === "true") return true
+  if (should === "false") return false
+  return status === 408 || status === 409 || status === 429 || status >= 500
+}
+
+// -----------------------------------------------------------------------------
+// errors
+// -----------------------------------------------------------------------------
+
+/** The largest part of an error body an `ApiError` keeps. */
+export const MAX_ERROR_BODY = 4096
+
+/** How much of an error body is read at most. */
+export const MAX_ERROR_READ = 64 * 1024
+
+/** Replaces every occurrence of the secret (when it is long enough to be one). */
+export const scrub = (text: string, secret: Option.Option<Redacted.Redacted<string>>): string => {
+  if (Option.isNone(secret)) return text
+  const value = Redacted.value(secret.value)
+  return value.length >= 8 ? text.split(value).join("[redacted]") : text
+}
+
+const truncate = (text: string, max: number): string =>
+  text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`
+
+const preview = (text: string): string => {
+  const flat = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim()
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat
+}
+
+/**
+ * The `ApiError` of a non-2xx response (or a 2xx JSON body holding
+ * `error`): the provider's `message` / `type` / `code` / `param` when the body
+ * is a JSON error, else `HTTP <status>` and a preview of the text.
+ */
+export const apiErrorFromResponse = (
+  status: number,
+  headers: Headers.Headers,
+  rawText: string,
+  secret: Option.Option<Redacted.Redacted<string>>
+): ApiError => {
+  const text = scrub(rawText, secret)
+  const http = { status, requestId: Option.getOrNull(requestIdOf(headers)), body: truncate(text, MAX_ERROR_BODY) }
+  let json: unknown = undefined
+  try {
+    json = text.trim() === "" ? undefined : JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  if (Predicate.isRecord(json)) {
+    const inner = json.error ?? json
+    const hasMessage = Predicate.isRecord(inner)
+      ? typeof inner.message === "string" && inner.message !== ""
+      : typeof inner === "string" && inner !== ""
+    if (hasMessage) return apiErrorFromPayload(json, Option.none(), http)
+    return apiErrorFromPayload(
+      Predicate.isRecord(inner) ? { ...inner, message: `HTTP ${status}` } : { message: `HTTP ${status}` },
+      Option.none(),
+      http
+    )
+  }
+  const shown = preview(text)
+  return apiErrorFromPayload({ message: shown === "" ? `HTTP ${status}` : `HTTP ${status}: ${shown}` }, Option.none(), http)
+}
+
+/** The `code` of an error or of one of its causes (`ECONNREFUSED`, `UND_ERR_SOCKET`, …). */
+export const errorCodeOf = (error: unknown, depth = 0): string | undefined => {
+  if (depth > 5 || typeof error !== "object" || error === null) return undefined
+  const { cause, code, errors } = error as { code?: unknown; errors?: unknown; cause?: unknown }
+  if (typeof code === "string" && code !== "") return code
+  if (Array.isArray(errors)) {
+    for (const inner of errors) {
+      const innerCode = errorCodeOf(inner, depth + 1)
+      if (innerCode !== undefined) return innerCode
+    }
+  }
+  return errorCodeOf(cause, depth + 1)
+}
+
+/** The message of an error and its causes, joined (`fetch failed: connect ECONNREFUSED …`). */
+export const errorMessageOf = (error: unknown): string | undefined => {
+  const parts: Array<string> = []
+  let current: unknown = error
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    if (current.message !== "" && !parts.includes(current.message)) parts.push(current.message)
+    current = current.cause
+  }
+  if (parts.length === 0 && typeof error === "string") parts.push(error)
+  return parts.length === 0 ? undefined : parts.join(": ")
+}
+
+// -----------------------------------------------------------------------------
+// a 2xx answer that is not a stream
+// -----------------------------------------------------------------------------
+
+/**
+ * A non-streamed completion (a server that ignored `stream: true`) as the
+ * body of a stream: one chunk holding every message, then `[DONE]`. Gives
+ * none for JSON that is not a completion.
+ */
+export const completionAsSse = (json: unknown): Option.Option<string> => {
+  if (!Predicate.isRecord(json) || !Array.isArray(json.choices)) return Option.none()
+  const { choices, object: _object, ...top } = json
+  const chunkChoices = (choices as Array<unknown>).map((choice, position) => {
+    const { finish_reason, index, message, ...other } = Predicate.isRecord(choice) ? choice : {}
+    const { tool_calls, ...delta } = Predicate.isRecord(message) ? message : {}
+    return {
+      ...other,
+      index: typeof index === "number" ? index : position,
+      delta: {
+        ...delta,
+        ...(Array.isArray(tool_calls)
+          ? { tool_calls: tool_calls.map((call, i) => (Predicate.isRecord(call) ? { index: i, ...call } : call)) }
+          : {})
+      },
+      finish_reason: finish_reason ?? null
+    }
+  })
+  const chunk = { ...top, object: "chat.completion.chunk", choices: chunkChoices }
+  return Option.some(`data: ${JSON.stringify(chunk)}\n\ndata: [DONE]\n\n`)
+}
+
+// -----------------------------------------------------------------------------
+// what the span records
+// -----------------------------------------------------------------------------
+
+/** What the streams saw, written to the request's span when it ends. */
+export interface Observation {
+  firstTokenAt: number | undefined
+  id: string | undefined
+  model: string | undefined
+  finishReasons: Map<number, string>
+  usage: Record<string, unknown> | undefined
+  error: string | undefined
+}
+
+export const makeObservation = (): Observation => ({
+  firstTokenAt: undefined,
+  id: undefined,
+  model: undefined,
+  finishReasons: new Map(),
+  usage: undefined,
+  error: undefined
+})
+
+const nonEmpty = (value: unknown): value is string => typeof value === "string" && value !== ""
+
+const hasToken = (delta: ChatCompletionChunk["choices"][number]["delta"]): boolean =>
+  nonEmpty(delta.content) || nonEmpty(delta.refusal) || nonEmpty(delta.reasoning_content) ||
+  nonEmpty(delta.reasoning) || (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0)
+
+/** Notes a chunk; true when it holds the first token. */
+export const observeChunk = (observation: Observation, chunk: ChatCompletionChunk): boolean => {
+  if (nonEmpty(chunk.id)) observation.id = chunk.id
+  if (nonEmpty(chunk.model)) observation.model = chunk.model
+  let first = false
+  const record = chunk as Record<string, unknown>
+  const usage = record.usage ?? (Predicate.isRecord(record.x_groq) ? record.x_groq.usage : undefined)
+  if (Predicate.isRecord(usage)) observation.usage = usage
+  for (const choice of chunk.choices) {
+    if (nonEmpty(choice.finish_reason)) observation.finishReasons.set(choice.index, choice.finish_reason)
+    const choiceUsage = (choice as Record<string, unknown>).usage
+    if (Predicate.isRecord(choiceUsage)) observation.usage = choiceUsage
+    if (observation.firstTokenAt === undefined && !first && hasToken(choice.delta)) first = true
+  }
+  return first
+}
+
+/** Notes a snapshot; true when it holds the first token. */
+export const observeSnapshot = (observation: Observation, snapshot: ChatCompletion): boolean => {
+  if (nonEmpty(snapshot.id)) observation.id = snapshot.id
+  if (nonEmpty(snapshot.model)) observation.model = snapshot.model
+  if (snapshot.usage !== undefined) observation.usage = snapshot.usage as Record<string, unknown>
+  let first = false
+  for (const choice of snapshot.choices) {
+    if (nonEmpty(choice.finish_reason)) observation.finishReasons.set(choice.index, choice.finish_reason)
+    const m = choice.message
+    if (
+      observation.firstTokenAt === undefined &&
+      (nonEmpty(m.content) || nonEmpty(m.refusal) || nonEmpty(m.reasoning_content) || nonEmpty(m.reasoning) ||
+        (m.tool_calls !== undefined && m.tool_calls.length > 0))
+    ) first = true
+  }
+  return first
+}
+
+/** The span attributes of an observation (OpenTelemetry GenAI names where one exists). */
+export const observationAttributes = (observation: Observation, startedAt: number): Record<string, unknown> => {
+  const attributes: Record<string, unknown> = {}
+  if (observation.id !== undefined) attributes["gen_ai.response.id"] = observation.id
+  if (observation.model !== undefined) attributes["gen_ai.response.model"] = observation.model
+  if (observation.firstTokenAt !== undefined) {
+    attributes["chat_completions.time_to_first_token_ms"] = observation.firstTokenAt - startedAt
+  }
+  if (observation.finishReasons.size > 0) {
+    attributes["gen_ai.response.finish_reasons"] = [...observation.finishReasons.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([, reason]) => reason)
+  }
+  const usage = observation.usage
+  if (usage !== undefined) {
+    if (typeof usage.prompt_tokens === "number") attributes["gen_ai.usage.input_tokens"] = usage.prompt_tokens
+    if (typeof usage.completion_tokens === "number") attributes["gen_ai.usage.output_tokens"] = usage.completion_tokens
+    if (typeof usage.total_tokens === "number") attributes["gen_ai.usage.total_tokens"] = usage.total_tokens
+  }
+  if (observation.error !== undefined) attributes["error.type"] = observation.error
+  return attributes
+}

@@ -1,0 +1,378 @@
+/**
+ * The work behind `Sse.ts`: a streaming UTF-8 decoder and an incremental
+ * server-sent-events parser. Plain mutable state, no Effect: one instance per
+ * stream run, driven one network read at a time.
+ *
+ * @internal
+ */
+import * as Channel from "effect/Channel"
+import * as Chunk from "effect/Chunk"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
+import * as Stream from "effect/Stream"
+import { SseError } from "../ChatStreamError.js"
+import type { Decoded, Decoder, Event, Options } from "../Sse.js"
+
+/** @internal */
+export const defaultMaxEventBytes = 16 * 1024 * 1024
+
+// -----------------------------------------------------------------------------
+// UTF-8
+// -----------------------------------------------------------------------------
+
+/**
+ * One shared, stateless decoder: it is only ever called without `stream`, so
+ * no state survives a call. `ignoreBOM: true` because a non-streaming decode
+ * would otherwise strip a U+FEFF at the start of *every* read; the BOM at the
+ * start of the stream is stripped by hand instead.
+ */
+const utf8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true })
+
+/**
+ * How many bytes at the end of `bytes` are the start of a UTF-8 sequence that
+ * is valid so far but not complete (0 to 3): the bytes a streaming decoder
+ * would hold back. Follows the WHATWG UTF-8 decoder, including its narrower
+ * ranges for the second byte after E0, ED, F0 and F4.
+ *
+ * Cutting there is exact: everything before the cut decodes the same alone
+ * as in a streaming decoder (a lead byte always restarts the WHATWG decoder),
+ * and anything that is not a valid prefix has already been turned into U+FFFD
+ * by a streaming decoder too.
+ */
+const incompleteTail = (bytes: Uint8Array): number => {
+  const length = bytes.length
+  const stop = length < 3 ? length : 3
+  for (let back = 1; back <= stop; back++) {
+    const byte = bytes[length - back]
+    if (byte < 0x80) return 0
+    if (byte < 0xc0) continue // a continuation byte: look further back
+    // A lead byte (or an invalid one, which needs nothing)
+    const needs = byte < 0xc2 ? 0 : byte < 0xe0 ? 1 : byte < 0xf0 ? 2 : byte < 0xf5 ? 3 : 0
+    if (needs < back) return 0 // complete, or invalid anyway
+    if (back >= 2) {
+      const second = bytes[length - back + 1]
+      const low = byte === 0xe0 ? 0xa0 : byte === 0xf0 ? 0x90 : 0x80
+      const high = byte === 0xed ? 0x9f : byte === 0xf4 ? 0x8f : 0xbf
+      if (second < low || second > high) return 0
+    }
+    return back
+  }
+  return 0
+}
+
+/**
+ * A streaming UTF-8 decoder with the semantics of `new TextDecoder("utf-8")`
+ * used with `{ stream: true }` (invalid bytes become U+FFFD, a character cut
+ * between reads arrives whole, a leading BOM is stripped), several times
+ * faster on Node: the streaming mode of Node's `TextDecoder` goes through ICU,
+ * while a plain `decode` takes the SIMD fast path. The 0-3 bytes of a cut
+ * character are carried over to the next read by hand.
+ *
+ * @internal
+ */
+export class Utf8Decoder {
+  private carry: Uint8Array | undefined = undefined
+  private started = false
+
+  decode(bytes: Uint8Array): string {
+    let input = bytes
+    if (this.carry !== undefined) {
+      input = new Uint8Array(this.carry.length + bytes.length)
+      input.set(this.carry, 0)
+      input.set(bytes, this.carry.length)
+      this.carry = undefined
+    }
+    const tail = incompleteTail(input)
+    if (tail > 0) {
+      this.carry = input.slice(input.length - tail)
+      input = input.subarray(0, input.length - tail)
+    }
+    return input.length === 0 ? "" : this.bom(utf8.decode(input))
+  }
+
+  end(): string {
+    const carry = this.carry
+    if (carry === undefined) return ""
+    this.carry = undefined
+    return this.bom(utf8.decode(carry))
+  }
+
+  private bom(text: string): string {
+    if (this.started || text.length === 0) return text
+    this.started = true
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  }
+}
+
+// -----------------------------------------------------------------------------
+// Server-sent events
+// -----------------------------------------------------------------------------
+
+const LF = 10
+const SPACE = 32
+const COLON = 58
+
+const noEvents: ReadonlyArray<Event> = []
+const ok: Decoded = { events: noEvents, error: Option.none() }
+
+/**
+ * Is `line[start, end)` a `data:` line? Reading one past the line is safe:
+ * it is the line end (CR, LF) or past the string (NaN), never a letter.
+ */
+const isData = (text: string, start: number): boolean =>
+  text.charCodeAt(start) === 100 && // d
+  text.charCodeAt(start + 1) === 97 && // a
+  text.charCodeAt(start + 2) === 116 && // t
+  text.charCodeAt(start + 3) === 97 && // a
+  text.charCodeAt(start + 4) === COLON
+
+/**
+ * The incremental parser. See `Sse.ts` for the rules; the size rule, which
+ * must not depend on where reads are cut, is:
+ *
+ * - a `data` line counts as the length of the event's joined data with it
+ *   (earlier data lines, one `\n` per join, this line's value);
+ * - any other line (comment, `event`, `id`, unknown) counts as its own length;
+ * - a line not finished yet counts the same way for what has arrived, and a
+ *   line whose start is still a prefix of `data:` counts 0.
+ *
+ * A count above the limit fails. The count of an unfinished line never exceeds
+ * the count of the finished line, so cutting reads anywhere gives the same
+ * result; buffered memory stays below about twice the limit.
+ *
+ * @internal
+ */
+export class SseDecoder implements Decoder {
+  private readonly utf8 = new Utf8Decoder()
+  private readonly limit: number
+
+  // the event being built
+  private data = ""
+  private dataLines = 0
+  private dataLength = 0
+  private eventName = "message"
+
+  // the unfinished line: fragments joined once its end arrives (joining on
+  // every read would be quadratic for one long line cut into many reads)
+  private pending: Array<string> = []
+  private pendingLength = 0
+  /** A read ended with CR: an LF at the start of the next read belongs to it */
+  private skipLF = false
+
+  private failure: Option.Option<SseError> = Option.none()
+  private out: Array<Event> = []
+
+  constructor(limit: number) {
+    this.limit = limit
+  }
+
+  push(bytes: Uint8Array): Decoded {
+    if (Option.isSome(this.failure)) return { events: noEvents, error: this.failure }
+    if (bytes.length === 0) return ok
+    this.text(this.utf8.decode(bytes))
+    return this.flushOut()
+  }
+
+  end(): Decoded {
+    if (Option.isSome(this.failure)) return { events: noEvents, error: this.failure }
+    const rest = this.utf8.end()
+    if (rest.length > 0 && !this.text(rest)) return this.flushOut()
+    if (this.pendingLength > 0) {
+      const line = this.takePending()
+      if (!this.line(line, 0, line.length)) return this.flushOut()
+    }
+    this.skipLF = false
+    this.dispatch(false)
+    return this.flushOut()
+  }
+
+  private flushOut(): Decoded {
+    const events = this.out
+    if (events.length === 0 && Option.isNone(this.failure)) return ok
+    this.out = []
+    return { events, error: this.failure }
+  }
+
+  private fail(): false {
+    this.failure = Option.some(new SseError({ reason: "EventTooLarge", limit: this.limit, snapshot: Option.none() }))
+    // drop the buffers at once
+    this.data = ""
+    this.pending = []
+    this.pendingLength = 0
+    return false
+  }
+
+  private takePending(): string {
+    const line = this.pending.length === 1 ? this.pending[0] : this.pending.join("")
+    this.pending = []
+    this.pendingLength = 0
+    return line
+  }
+
+  /** Parses decoded text; false when the limit was passed. */
+  private text(text: string): boolean {
+    const length = text.length
+    if (length === 0) return true
+    let pos = 0
+    if (this.skipLF) {
+      this.skipLF = false
+      if (text.charCodeAt(0) === LF) pos = 1
+    }
+    let lf = text.indexOf("\n", pos)
+    let cr = text.indexOf("\r", pos)
+    while (lf !== -1 || cr !== -1) {
+      let end: number
+      let next: number
+      if (cr === -1 || (lf !== -1 && lf < cr)) {
+        end = lf
+        next = lf + 1
+        lf = text.indexOf("\n", next)
+      } else {
+        end = cr
+        next = cr + 1
+        if (next === length) {
+          this.skipLF = true
+        } else if (text.charCodeAt(next) === LF) {
+          next++
+          lf = text.indexOf("\n", next)
+        }
+        cr = text.indexOf("\r", next)
+      }
+      if (this.pendingLength > 0) {
+        this.pending.push(text.slice(pos, end))
+        const line = this.takePending()
+        if (!this.line(line, 0, line.length)) return false
+      } else if (!this.line(text, pos, end)) {
+        return false
+      }
+      pos = next
+    }
+    if (pos < length) {
+      const rest = pos === 0 ? text : text.slice(pos)
+      this.pending.push(rest)
+      this.pendingLength += rest.length
+      if (this.unfinishedSize() > this.limit) return this.fail()
+    }
+    return true
+  }
+
+  /** The count of the unfinished line (see the class comment). */
+  private unfinishedSize(): number {
+    let head = this.pending[0]
+    if (head.length < 6 && this.pending.length > 1) head = this.pending.join("").slice(0, 6)
+    if (isData(head, 0)) {
+      const value = this.pendingLength - (head.charCodeAt(5) === SPACE ? 6 : 5)
+      return this.dataLines === 0 ? value : this.dataLength + 1 + value
+    }
+    if (head.length < 5 && "data:".startsWith(head)) return 0
+    return this.pendingLength
+  }
+
+  /** Handles the complete line `text[start, end)`; false when the limit was passed. */
+  private line(text: string, start: number, end: number): boolean {
+    if (start === end) {
+      this.dispatch(true)
+      return true
+    }
+    if (isData(text, start)) {
+      return this.appendData(text, text.charCodeAt(start + 5) === SPACE ? start + 6 : start + 5, end)
+    }
+    if (end - start > this.limit) return this.fail()
+    if (text.charCodeAt(start) === COLON) return true // a comment
+    const colon = text.indexOf(":", start)
+    const fieldEnd = colon === -1 || colon >= end ? end : colon
+    const field = text.slice(start, fieldEnd)
+    if (field === "event") {
+      let valueStart = fieldEnd + 1
+      if (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++
+      this.eventName = valueStart >= end ? "message" : text.slice(valueStart, end)
+    } else if (field === "data") {
+      return this.appendData(text, end, end) // `data` without colon: an empty data line
+    }
+    // `id`, `retry` and unknown fields are ignored
+    return true
+  }
+
+  private appendData(text: string, valueStart: number, end: number): boolean {
+    const valueLength = end - valueStart
+    const dataLength = this.dataLines === 0 ? valueLength : this.dataLength + 1 + valueLength
+    if (dataLength > this.limit) return this.fail()
+    const value = text.slice(valueStart, end)
+    this.data = this.dataLines === 0 ? value : this.data + "\n" + value
+    this.dataLines++
+    this.dataLength = dataLength
+    return true
+  }
+
+  private dispatch(terminated: boolean): void {
+    if (this.dataLength > 0) this.out.push({ event: this.eventName, data: this.data, terminated })
+    this.data = ""
+    this.dataLines = 0
+    this.dataLength = 0
+    this.eventName = "message"
+  }
+}
+
+// -----------------------------------------------------------------------------
+// Stream
+// -----------------------------------------------------------------------------
+
+/** @internal */
+export const makeDecoder = (options?: Options): Decoder =>
+  new SseDecoder(options?.maxEventBytes ?? defaultMaxEventBytes)
+
+/**
+ * Feeds every read of each input chunk to `decoder` at once and writes one
+ * output chunk per input chunk; the events of a failing read are written
+ * before the failure. An upstream failure is passed on as is: the unfinished
+ * event is not dispatched, since the input did not end.
+ */
+const decodeChannel = <E>(
+  decoder: Decoder
+): Channel.Channel<Chunk.Chunk<Event>, Chunk.Chunk<Uint8Array>, E | SseError, E, unknown, unknown> => {
+  const emit = (
+    events: ReadonlyArray<Event>,
+    error: Option.Option<SseError>,
+    next: Channel.Channel<Chunk.Chunk<Event>, Chunk.Chunk<Uint8Array>, E | SseError, E, unknown, unknown>
+  ): Channel.Channel<Chunk.Chunk<Event>, Chunk.Chunk<Uint8Array>, E | SseError, E, unknown, unknown> => {
+    const then = Option.isSome(error) ? Channel.fail(error.value) : next
+    return events.length === 0 ? then : Channel.flatMap(Channel.write(Chunk.unsafeFromArray(events)), () => then)
+  }
+  const loop: Channel.Channel<Chunk.Chunk<Event>, Chunk.Chunk<Uint8Array>, E | SseError, E, unknown, unknown> = Channel
+    .readWithCause({
+      onInput: (input: Chunk.Chunk<Uint8Array>) => {
+        if (input.length === 1) {
+          const decoded = decoder.push(Chunk.unsafeHead(input))
+          return emit(decoded.events, decoded.error, loop)
+        }
+        const reads = Chunk.toReadonlyArray(input)
+        let events: Array<Event> = []
+        for (let i = 0; i < reads.length; i++) {
+          const decoded = decoder.push(reads[i])
+          if (decoded.events.length > 0) {
+            if (events.length === 0) events = decoded.events.slice()
+            else for (const event of decoded.events) events.push(event)
+          }
+          if (Option.isSome(decoded.error)) return emit(events, decoded.error, loop)
+        }
+        return emit(events, Option.none(), loop)
+      },
+      onFailure: Channel.failCause,
+      onDone: () => {
+        const decoded = decoder.end()
+        return emit(decoded.events, decoded.error, Channel.void)
+      }
+    })
+  return loop
+}
+
+/** @internal */
+export const isStream = (u: unknown): u is Stream.Stream<unknown, unknown, unknown> =>
+  Predicate.hasProperty(u, Stream.StreamTypeId)
+
+/** @internal */
+export const decode = <E, R>(
+  self: Stream.Stream<Uint8Array, E, R>,
+  options?: Options
+): Stream.Stream<Event, E | SseError, R> =>
+  Stream.suspend(() => Stream.pipeThroughChannel(self, decodeChannel<E>(makeDecoder(options))))

@@ -1,0 +1,133 @@
+/**
+ * End to end: the `chat` subcommand of the CLI (a child process) against a
+ * `node:http` server on 127.0.0.1. `chat --json --record FILE` prints the
+ * same JSON lines as `replay --json FILE` (computed here the way `replay`
+ * does, to spare a process start), the recording is the body the
+ * server sent, and an unreachable server or an error answer gives one clear
+ * line and exit code 1.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Option, Stream } from "effect"
+import { execFile } from "node:child_process"
+import * as fs from "node:fs"
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import type { ChatCompletion } from "../../src/ChatCompletion.js"
+import * as ChatStream from "../../src/ChatStream.js"
+import * as JsonLines from "../../src/JsonLines.js"
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
+const fixture = fs.readFileSync(path.join(root, "test/fixtures/openai-parallel-tools.sse"))
+
+interface Run {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+const cli = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+  Effect.async<Run>((resume) => {
+    const child = execFile(
+      process.execPath,
+      ["--import", "tsx", path.join(root, "src/bin/cli.ts"), ...args],
+      { cwd: root, env: { ...process.env, OPENAI_API_KEY: "", OPENAI_BASE_URL: "", ...env }, timeout: 60_000 },
+      (error, stdout, stderr) =>
+        resume(Effect.succeed({ code: error === null ? 0 : (typeof error.code === "number" ? error.code : 1), stdout, stderr }))
+    )
+    return Effect.sync(() => child.kill())
+  })
+
+const server = Effect.acquireRelease(
+  Effect.async<{ server: http.Server; baseUrl: string; seen: Array<http.IncomingHttpHeaders & { body?: string }> }>(
+    (resume) => {
+      const seen: Array<http.IncomingHttpHeaders & { body?: string }> = []
+      const server = http.createServer((req, res) => {
+        const parts: Array<Buffer> = []
+        req.on("data", (part: Buffer) => parts.push(part))
+        req.on("end", async () => {
+          const body = Buffer.concat(parts).toString("utf8")
+          seen.push({ ...req.headers, body })
+          if (JSON.parse(body).model === "forbidden") {
+            res.writeHead(401, { "content-type": "application/json", "x-request-id": "req_cli_401" })
+            res.end(JSON.stringify({ error: { message: "Invalid token", type: "invalid_request_error", code: "invalid_api_key" } }))
+            return
+          }
+          res.writeHead(200, { "content-type": "text/event-stream" })
+          for (let at = 0; at < fixture.length; at += 61) {
+            res.write(fixture.subarray(at, at + 61))
+            await new Promise((resolve) => setTimeout(resolve, 1))
+          }
+          res.end()
+        })
+      })
+      server.listen(0, "127.0.0.1", () =>
+        resume(Effect.succeed({
+          server,
+          baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+          seen
+        })))
+    }
+  ),
+  ({ server }) => Effect.async<void>((resume) => void server.close(() => resume(Effect.void)))
+)
+
+/** What `replay FILE --json` prints: a JSON line per event, then the Final (or Failure) line. */
+const replayJson = (body: Uint8Array) =>
+  Effect.gen(function*() {
+    const lines: Array<string> = []
+    let last = Option.none<ChatCompletion>()
+    const result = yield* Effect.either(Stream.runForEach(ChatStream.events(Stream.make(body)), (event) =>
+      Effect.sync(() => {
+        if (event._tag === "Chunk") last = Option.some(event.snapshot)
+        lines.push(JsonLines.event(event))
+      })))
+    lines.push(result._tag === "Right" ? JsonLines.final(last) : JsonLines.failure(result.left))
+    return lines.map((line) => line + "\n").join("")
+  })
+
+describe("cli chat", () => {
+  it.scopedLive("chat --json --record prints the lines of replay --json on the recording; errors give one line and exit 1", () =>
+    Effect.gen(function*() {
+      const { baseUrl, seen } = yield* server
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chat-cli-"))
+      yield* Effect.addFinalizer(() => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+      const recorded = path.join(dir, "answer.sse")
+
+      const [chat, unreachable, refused] = yield* Effect.all([
+        cli(["chat", "--base-url", baseUrl, "--model", "m", "--system", "Be brief.", "hi", "--json", "--record", recorded], {
+          OPENAI_API_KEY: "sk-cli-test-key"
+        }),
+        cli(["chat", "--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--retries", "0", "hi"]),
+        cli(["chat", "--base-url", baseUrl, "--model", "forbidden", "hi", "--json"])
+      ], { concurrency: "unbounded" })
+
+      expect(chat.code).toBe(0)
+      expect(fs.readFileSync(recorded)).toEqual(fixture)
+      expect(chat.stdout).toBe(yield* replayJson(new Uint8Array(fs.readFileSync(recorded))))
+      expect(chat.stdout.trim().split("\n").at(-1)).toMatch(/^\{"_tag":"Final"/)
+
+      const request = seen.find((r) => r.authorization !== undefined)!
+      expect(request.authorization).toBe("Bearer sk-cli-test-key")
+      expect(JSON.parse(request.body!)).toEqual({
+        model: "m",
+        messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "hi" }],
+        stream: true,
+        stream_options: { include_usage: true }
+      })
+
+      expect(unreachable.code).toBe(1)
+      expect(unreachable.stdout).toBe("")
+      expect(unreachable.stderr.trim().split("\n")).toHaveLength(1)
+      expect(unreachable.stderr).toContain("connection refused (ECONNREFUSED)")
+
+      expect(refused.code).toBe(1)
+      const failure = JSON.parse(refused.stdout.trim())
+      expect(failure).toMatchObject({
+        _tag: "Failure",
+        error: { _tag: "ApiError", message: "Invalid token", status: 401, code: "invalid_api_key", requestId: "req_cli_401" }
+      })
+    }))
+})
