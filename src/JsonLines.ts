@@ -86,9 +86,17 @@ export const errorJson = (error: unknown): Record<string, unknown> => {
   }
   if (typeof error === "object" && error !== null) {
     const tagged = error as { _tag?: unknown; name?: unknown; message?: unknown }
+    // Other tagged errors (the client's ConnectionError, …): their own plain
+    // fields, so a program can branch on them; causes and functions left out.
+    const fields: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(error)) {
+      if (key === "_tag" || key === "message" || key === "cause" || key === "snapshot") continue
+      if (value === null || ["string", "number", "boolean"].includes(typeof value)) fields[key] = value
+    }
     return {
       _tag: typeof tagged._tag === "string" ? tagged._tag : typeof tagged.name === "string" ? tagged.name : "Error",
       message: typeof tagged.message === "string" ? tagged.message : String(error),
+      ...fields,
       snapshot: null
     }
   }
