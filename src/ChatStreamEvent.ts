@@ -14,8 +14,10 @@ import {
   ChatCompletion,
   ChatCompletionChunk,
   type ChatCompletionChoice,
+  type ChatCompletionLogprobs,
   TokenLogprob
 } from "./ChatCompletion.js"
+import { defineLazy } from "./internal/appendLog.js"
 import * as PartialJson from "./PartialJson.js"
 import * as Snapshot from "./Snapshot.js"
 
@@ -591,6 +593,20 @@ const toolCallDone = (
   state.toolCalls = setToolCall(state.toolCalls, { ...previous, done: true })
 }
 
+/**
+ * Makes a logprobs delta's `snapshot` read the snapshot's array lazily: the
+ * array is copied from the shared log only when someone reads it (see
+ * `internal/appendLog`), so a stream costs O(1) per chunk for it.
+ */
+const lazySnapshot = <E extends LogProbsContentDelta | LogProbsRefusalDelta>(
+  event: E,
+  logprobs: ChatCompletionLogprobs,
+  key: "content" | "refusal"
+): E => {
+  defineLazy(event, "snapshot", () => logprobs[key] ?? [])
+  return event
+}
+
 /** The done events of step 2.6 of the contract. */
 const doneEvents = (
   state: Mutable<ChoiceState>,
@@ -664,22 +680,18 @@ const choiceEvents = (
   const logprobs = entry.logprobs
   if (logprobs !== undefined) {
     if (logprobs.content !== undefined && logprobs.content.length > 0 && !state.logprobsContentDone) {
-      out.push(
-        make(LogProbsContentDelta, {
-          choiceIndex,
-          values: logprobs.content,
-          snapshot: choice.choice.logprobs!.content!
-        })
-      )
+      out.push(lazySnapshot(
+        make(LogProbsContentDelta, { choiceIndex, values: logprobs.content, snapshot: [] }),
+        choice.choice.logprobs!,
+        "content"
+      ))
     }
     if (logprobs.refusal !== undefined && logprobs.refusal.length > 0 && !state.logprobsRefusalDone) {
-      out.push(
-        make(LogProbsRefusalDelta, {
-          choiceIndex,
-          values: logprobs.refusal,
-          snapshot: choice.choice.logprobs!.refusal!
-        })
-      )
+      out.push(lazySnapshot(
+        make(LogProbsRefusalDelta, { choiceIndex, values: logprobs.refusal, snapshot: [] }),
+        choice.choice.logprobs!,
+        "refusal"
+      ))
     }
   }
 

@@ -27,6 +27,7 @@ import type {
   TokenLogprob,
   ToolCall
 } from "./ChatCompletion.js"
+import { append, type AppendLog, copyLazy, defineLazy, materialize } from "./internal/appendLog.js"
 
 /**
  * What the fold knows about one choice.
@@ -45,6 +46,14 @@ export interface ChoiceState {
   readonly toolCallTypeSet: ReadonlyArray<boolean>
   /** The tool call the previous tool-call fragment of this choice went to. */
   readonly lastToolCallIndex: number | undefined
+  /**
+   * The arrays that grow by appending, shared between snapshots (each
+   * snapshot's field is a lazy copy of its prefix): O(1) per chunk instead
+   * of a copy.
+   */
+  readonly logprobsContent?: AppendLog<TokenLogprob> | undefined
+  readonly logprobsRefusal?: AppendLog<TokenLogprob> | undefined
+  readonly reasoningDetails?: AppendLog<unknown> | undefined
 }
 
 /**
@@ -225,29 +234,27 @@ const foldToolCalls = (
   return calls
 }
 
-const appendLogprobs = (
-  previous: ReadonlyArray<TokenLogprob> | null,
-  received: ReadonlyArray<TokenLogprob> | undefined
-): ReadonlyArray<TokenLogprob> | null => {
-  if (received === undefined) return previous
-  if (previous === null) return received
-  return previous.concat(received)
-}
-
 const foldLogprobs = (
+  state: Mutable<ChoiceState>,
   previous: ChatCompletionLogprobs | undefined,
   received: ChoiceLogprobs
 ): ChatCompletionLogprobs => {
   const next: Mutable<ChatCompletionLogprobs> = previous === undefined
     ? { content: null, refusal: null }
-    : { ...previous }
+    : copyLazy(previous)
   for (const key in received) {
     if (key === "content" || key === "refusal") continue
     const value = received[key]
     if (value !== undefined) next[key] = value
   }
-  next.content = appendLogprobs(next.content, received.content)
-  next.refusal = appendLogprobs(next.refusal, received.refusal)
+  if (received.content !== undefined) {
+    state.logprobsContent = append(state.logprobsContent, received.content)
+    defineLazy(next, "content", materialize(state.logprobsContent))
+  }
+  if (received.refusal !== undefined) {
+    state.logprobsRefusal = append(state.logprobsRefusal, received.refusal)
+    defineLazy(next, "refusal", materialize(state.logprobsRefusal))
+  }
   return next
 }
 
@@ -263,7 +270,7 @@ export const foldChoice = (
   const base = previous ?? newChoiceState(entry.index)
   const state: Mutable<ChoiceState> = { ...base }
   const delta = entry.delta
-  const message: Mutable<ChatCompletionMessage> = { ...base.choice.message }
+  const message: Mutable<ChatCompletionMessage> = copyLazy(base.choice.message)
   if (!state.roleSet && nonEmpty(delta.role)) {
     message.role = delta.role
     state.roleSet = true
@@ -275,7 +282,8 @@ export const foldChoice = (
   }
   if (nonEmpty(delta.reasoning)) message.reasoning = (message.reasoning ?? "") + delta.reasoning
   if (delta.reasoning_details !== undefined && delta.reasoning_details.length > 0) {
-    message.reasoning_details = (message.reasoning_details ?? []).concat(delta.reasoning_details)
+    state.reasoningDetails = append(state.reasoningDetails, delta.reasoning_details)
+    defineLazy(message, "reasoning_details", materialize(state.reasoningDetails))
   }
   const resolved: Array<number> = []
   if (delta.tool_calls !== undefined && delta.tool_calls.length > 0) {
@@ -285,7 +293,7 @@ export const foldChoice = (
 
   const choice: Mutable<ChatCompletionChoice> = { ...base.choice, message }
   if (nonEmpty(entry.finish_reason)) choice.finish_reason = entry.finish_reason
-  if (entry.logprobs !== undefined) choice.logprobs = foldLogprobs(base.choice.logprobs, entry.logprobs)
+  if (entry.logprobs !== undefined) choice.logprobs = foldLogprobs(state, base.choice.logprobs, entry.logprobs)
   mergeExtras(choice, entry, KNOWN_CHOICE_KEYS)
   state.choice = choice
   return { state, toolCallIndexes: resolved }
