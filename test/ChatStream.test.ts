@@ -500,6 +500,42 @@ describe("ChatStream", () => {
       }))
   })
 
+  describe("consumers", () => {
+    it.effect("a consumer that freezes every snapshot it gets (Immer, Redux) does not break the stream", () =>
+      Effect.gen(function*() {
+        const lp = (token: string) => ({ token, logprob: -1, top_logprobs: [] })
+        const body = sseBody([
+          rawChunk([{ index: 0, delta: { content: "a", reasoning_details: [{ t: 1 }] }, logprobs: { content: [lp("a")] } }]),
+          rawChunk([{ index: 0, delta: { content: "b", reasoning_details: [{ t: 2 }] }, logprobs: { content: [lp("b")] } }]),
+          rawChunk([{ index: 0, delta: { content: "c" }, logprobs: { content: [lp("c")] }, finish_reason: "stop" }])
+        ])
+        const freezeAll = (value: unknown): void => {
+          if (typeof value !== "object" || value === null) return
+          try {
+            Object.freeze(value)
+            for (const key of Object.keys(value)) freezeAll((value as Record<string, unknown>)[key])
+          } catch {
+            // freezing itself may be refused; what matters here is the stream going on
+          }
+        }
+        // one read per event, so that each snapshot reaches the consumer before the next chunk is folded
+        const reads = body.split(/(?<=\n\n)/).map(utf8)
+        expect(reads.length).toBe(4)
+        const run = yield* collect(
+          ChatStream.events(readsOf(reads)).pipe(
+            Stream.tap((event) => Effect.sync(() => event._tag === "Chunk" && freezeAll(event.snapshot)))
+          )
+        ).pipe(Effect.sandbox, Effect.either)
+        expect(Either.isRight(run), Either.isLeft(run) ? String(run.left) : "").toBe(true)
+        if (Either.isRight(run)) {
+          expect(Either.isRight(run.right.result)).toBe(true)
+          const last = Option.getOrThrow(lastSnapshot(run.right.items))
+          expect(last.choices[0].logprobs?.content?.map((t) => t.token)).toEqual(["a", "b", "c"])
+          expect(last.choices[0].message.reasoning_details).toEqual([{ t: 1 }, { t: 2 }])
+        }
+      }))
+  })
+
   describe("releasing the byte source", () => {
     const pieces = (body: string) => {
       const bytes = utf8(body)

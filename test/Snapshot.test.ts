@@ -509,7 +509,7 @@ describe("Snapshot", () => {
     expect(last.choices[0].message.content).toBe("aalate")
   })
 
-  it("the fold never writes to a snapshot or a chunk it was given (all deep-frozen)", () => {
+  it("the fold never writes to a chunk it was given (deep-frozen chunks)", () => {
     const raws: Array<unknown> = [
       { id: "c", model: "m", created: 1, choices: [{ index: 0, delta: { role: "assistant", content: "a", reasoning_details: [{ a: 1 }] } }] },
       { choices: [{ index: 0, delta: { content: "b", reasoning_details: [{ b: 2 }], tool_calls: [{ index: 1, id: "x", function: { name: "f", arguments: "{" } }] }, logprobs: { content: [{ token: "b", logprob: 0 }] } }] },
@@ -520,12 +520,45 @@ describe("Snapshot", () => {
     let accumulator = Snapshot.empty
     for (const raw of raws) {
       accumulator = Snapshot.fold(accumulator, deepFreeze(chunk(raw)))
-      deepFreeze(accumulator.snapshot)
     }
     const last = Option.getOrThrow(accumulator.snapshot)
     expect(last.choices.map((c) => c.message.content)).toEqual(["abc", "z"])
     expect(last.choices[0].message.reasoning_details).toEqual([{ a: 1 }, { b: 2 }])
     expect(last.choices[0].logprobs?.content?.map((t) => t.token)).toEqual(["b", "c"])
+  })
+
+  /** Snapshots whose arrays grew over several chunks (logprobs, reasoning_details, tool calls). */
+  const grownSnapshots = () =>
+    snapshotsOf(
+      delta({ content: "a", reasoning_details: [{ type: "reasoning.text", text: "r" }] }, { logprobs: { content: [{ token: "a", logprob: -1 }] } }),
+      delta({ content: "b", reasoning_details: [{ type: "reasoning.text", text: "s" }] }, {
+        logprobs: { content: [{ token: "b", logprob: -2 }], refusal: [{ token: "n", logprob: -3 }] }
+      }),
+      tool({ index: 0, id: "c", function: { name: "f", arguments: "{}" } }),
+      { choices: [], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } }
+    )
+
+  it("a snapshot is plain data: structuredClone copies it (workers, postMessage, storage)", () => {
+    // §3: the snapshot is what a non-streaming call would have returned, a plain JSON value
+    for (const snapshot of grownSnapshots()) {
+      let cloned: unknown
+      expect(() => {
+        cloned = structuredClone(snapshot)
+      }).not.toThrow()
+      expect(cloned).toEqual(JSON.parse(JSON.stringify(snapshot)))
+    }
+  })
+
+  it("a snapshot is plain data: Object.freeze works on it, and folding goes on after", () => {
+    const all = grownSnapshots()
+    const json = all.map((x) => JSON.stringify(x))
+    for (const snapshot of all) expect(() => deepFreeze(snapshot)).not.toThrow()
+    expect(all.map((x) => JSON.stringify(x))).toEqual(json)
+    const more = Snapshot.fold(
+      Snapshot.fold(Snapshot.empty, chunk(delta({ content: "a" }, { logprobs: { content: [{ token: "a", logprob: 0 }] } }))),
+      chunk(delta({ content: "b" }, { logprobs: { content: [{ token: "b", logprob: 0 }] } }))
+    )
+    expect(Option.getOrThrow(more.snapshot).choices[0].logprobs?.content?.map((t) => t.token)).toEqual(["a", "b"])
   })
 
   it("fold is pure: folding the same accumulator twice gives independent results", () => {
@@ -537,6 +570,33 @@ describe("Snapshot", () => {
     expect(message(Option.getOrThrow(right.snapshot)).content).toBe("aR")
     expect(message(Option.getOrThrow(left.snapshot)).tool_calls?.map((c) => c.function.arguments)).toEqual(["xl"])
     expect(message(Option.getOrThrow(right.snapshot)).tool_calls?.map((c) => c.function.arguments)).toEqual(["x", "r"])
+  })
+
+  it("fold is pure for appended arrays too: logprobs and reasoning_details of forks stay apart, read in any order", () => {
+    const lp = (token: string) => ({ token, logprob: -1 })
+    const step = (token: string) => chunk(delta({ reasoning_details: [{ token }] }, { logprobs: { content: [lp(token)] } }))
+    const base = Snapshot.fold(Snapshot.fold(Snapshot.empty, step("a")), step("b"))
+    const left = Snapshot.fold(base, step("l"))
+    const right = Snapshot.fold(base, step("r"))
+    const leftMore = Snapshot.fold(left, step("m"))
+    const rightMore = Snapshot.fold(right, step("s"))
+    const again = Snapshot.fold(base, chunk(delta({}, { logprobs: { content: [] } })))
+    const afterAgain = Snapshot.fold(again, step("z"))
+    const tokens = (acc: Snapshot.Accumulator) => {
+      const choice = Option.getOrThrow(acc.snapshot).choices[0]
+      return [
+        choice.logprobs?.content?.map((t) => t.token).join(""),
+        (choice.message.reasoning_details as Array<{ token: string }>).map((d) => d.token).join("")
+      ]
+    }
+    // read the latest first, the oldest last
+    expect(tokens(afterAgain)).toEqual(["abz", "abz"])
+    expect(tokens(rightMore)).toEqual(["abrs", "abrs"])
+    expect(tokens(leftMore)).toEqual(["ablm", "ablm"])
+    expect(tokens(again)).toEqual(["ab", "ab"])
+    expect(tokens(right)).toEqual(["abr", "abr"])
+    expect(tokens(left)).toEqual(["abl", "abl"])
+    expect(tokens(base)).toEqual(["ab", "ab"])
   })
 
   it("fromChunks equals folding one chunk at a time", () => {

@@ -44,8 +44,15 @@ export const splitEvery = (bytes: Uint8Array, size: number): Array<Uint8Array> =
   return pieces.length === 0 ? [new Uint8Array(0)] : pieces
 }
 
-/** A byte stream whose reads are the given pieces. */
-export const readsOf = (pieces: ReadonlyArray<Uint8Array>): Stream.Stream<Uint8Array> => Stream.fromIterable(pieces)
+/**
+ * A byte stream whose reads are the given pieces, each in its own stream
+ * chunk as from a socket; with `grouped`, all reads in one stream chunk.
+ */
+export const readsOf = (
+  pieces: ReadonlyArray<Uint8Array>,
+  options?: { readonly grouped?: boolean }
+): Stream.Stream<Uint8Array> =>
+  options?.grouped === true ? Stream.fromIterable(pieces) : Stream.fromIterable(pieces).pipe(Stream.rechunk(1))
 
 /** Decodes a raw chunk object the way the pipeline does (defaults applied, unknown fields kept). */
 export const chunk: (raw: unknown) => ChatCompletion.ChatCompletionChunk = Schema.decodeUnknownSync(

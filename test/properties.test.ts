@@ -49,18 +49,28 @@ interface Framing {
   readonly eol: "\n" | "\r\n" | "\r"
   readonly space: boolean
   readonly comments: boolean
+  /** Each payload pretty-printed over several `data:` lines (joined with `\n` by the decoder). */
+  readonly multiline: boolean
+  /** An `event: message` line before the data. */
+  readonly named: boolean
 }
 
 const framingArb: fc.Arbitrary<Framing> = fc.record({
   eol: fc.constantFrom("\n" as const, "\r\n" as const, "\r" as const),
   space: fc.boolean(),
-  comments: fc.boolean()
+  comments: fc.boolean(),
+  multiline: fc.boolean(),
+  named: fc.boolean()
 })
 
 const frame = (payloads: ReadonlyArray<unknown>, framing: Framing, done: boolean): string => {
-  const event = (data: string) =>
-    (framing.comments ? `: keep-alive${framing.eol}` : "") + `data:${framing.space ? " " : ""}${data}${framing.eol}${framing.eol}`
-  return payloads.map((p) => event(JSON.stringify(p))).join("") + (done ? event("[DONE]") : "")
+  const { eol } = framing
+  const event = (lines: ReadonlyArray<string>) =>
+    (framing.comments ? `: keep-alive${eol}` : "") +
+    (framing.named ? `event: message${eol}` : "") +
+    lines.map((line) => `data:${framing.space ? " " : ""}${line}${eol}`).join("") + eol
+  const data = (p: unknown) => (framing.multiline ? JSON.stringify(p, null, 1).split("\n") : [JSON.stringify(p)])
+  return payloads.map((p) => event(data(p))).join("") + (done ? event(["[DONE]"]) : "")
 }
 
 const header = { id: "chatcmpl-gen", object: "chat.completion.chunk", created: 1764100000, model: "gen-model" }
@@ -381,14 +391,18 @@ describe("properties", () => {
     expect(chunkLikes.filter(Either.isLeft).length).toBeGreaterThan(20)
   })
 
-  it.effect.prop("(a) any split of the bytes into reads gives the same events", [transcriptArb, cutsArb], ([transcript, cuts]) =>
+  it.effect.prop("(a) any split of the bytes into reads gives the same events", [transcriptArb, cutsArb, fc.boolean()], ([
+    transcript,
+    cuts,
+    grouped
+  ]) =>
     Effect.gen(function*() {
       const bytes = utf8(transcript.body)
       const whole = yield* runEvents(bytesOf(transcript.body))
       const pieces = cuts === "every-byte"
         ? Array.from(bytes, (b) => Uint8Array.of(b))
         : splitAt(bytes, cuts.map((c) => c % Math.max(1, bytes.length)))
-      const split = yield* runEvents(readsOf(pieces))
+      const split = yield* runEvents(readsOf(pieces, { grouped }))
       expect(jsonLines(split)).toEqual(jsonLines(whole))
     }), settings)
 
