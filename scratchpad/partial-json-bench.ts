@@ -32,21 +32,21 @@ const manyObjects = (size: number): string => {
   return JSON.stringify(items)
 }
 
-/** A tree: objects with a few fields and a list of children, pretty-printed. */
+/** A tree (depth up to 8): objects with a few fields and a list of children, pretty-printed. */
 const nested = (size: number): string => {
-  let nodes = 0
-  const build = (depth: number): unknown => {
-    nodes++
-    return {
-      name: `node ${nodes}`,
-      weight: nodes * 1.5e-3,
-      leaf: depth === 0,
-      children: depth === 0 ? [] : Array.from({ length: 4 }, () => build(depth - 1))
+  for (let budget = Math.ceil(size / 4000);; budget = Math.ceil(budget * 1.05)) {
+    let nodes = 0
+    const build = (depth: number): unknown => {
+      nodes++
+      const fanout = depth === 0 || nodes >= budget ? 0 : 3
+      return {
+        name: `node ${nodes}`,
+        weight: nodes * 1.5e-3,
+        tags: { leaf: fanout === 0, depth },
+        children: Array.from({ length: fanout }, () => build(depth - 1))
+      }
     }
-  }
-  for (let depth = 1;; depth++) {
-    nodes = 0
-    const text = JSON.stringify(build(depth), null, 2)
+    const text = JSON.stringify(build(8), null, 2)
     if (text.length >= size) return text
   }
 }
@@ -57,10 +57,13 @@ const fragments = (text: string): Array<string> => {
   return out
 }
 
-const time = (f: () => void): number => {
+/** Wall-clock and CPU time (user + system, all threads, GC included) of `f`, in ms. */
+const time = (f: () => void): [number, number] => {
   const start = performance.now()
+  const cpu = process.cpuUsage()
   f()
-  return performance.now() - start
+  const used = process.cpuUsage(cpu)
+  return [performance.now() - start, (used.user + used.system) / 1000]
 }
 
 const incremental = (parts: ReadonlyArray<string>): unknown => {
@@ -87,10 +90,16 @@ const reparse = (parts: ReadonlyArray<string>): unknown => {
   return last
 }
 
-const best = (runs: number, f: () => void): number => {
-  let min = Infinity
-  for (let i = 0; i < runs; i++) min = Math.min(min, time(f))
-  return min
+/** The best wall-clock and CPU times of `runs` runs. */
+const best = (runs: number, f: () => void): [number, number] => {
+  let wall = Infinity
+  let cpu = Infinity
+  for (let i = 0; i < runs; i++) {
+    const [w, c] = time(f)
+    wall = Math.min(wall, w)
+    cpu = Math.min(cpu, c)
+  }
+  return [wall, cpu]
 }
 
 const documents: ReadonlyArray<[string, (size: number) => string]> = [
@@ -99,7 +108,8 @@ const documents: ReadonlyArray<[string, (size: number) => string]> = [
   ["nested, pretty-printed", nested]
 ]
 
-const fmt = (ms: number): string => `${ms.toFixed(1).padStart(8)} ms`
+const fmt = ([wall, cpu]: [number, number]): string =>
+  `${wall.toFixed(1).padStart(7)} ms (cpu ${cpu.toFixed(1).padStart(7)} ms)`
 
 // Warm up the JIT on a small document of each kind.
 for (const [, make] of documents) {
@@ -107,7 +117,7 @@ for (const [, make] of documents) {
   for (let i = 0; i < 5; i++) incremental(parts)
 }
 
-console.log(`fragments of ${FRAGMENT} characters, value after each (best of 5 runs)\n`)
+console.log(`fragments of ${FRAGMENT} characters, value after each; best of 5 runs (re-parse: 1 run)\n`)
 for (const [name, make] of documents) {
   for (const size of [20_000, 200_000]) {
     const text = make(size)
