@@ -270,7 +270,11 @@ export const foldChoice = (
   const base = previous ?? newChoiceState(entry.index)
   const state: Mutable<ChoiceState> = { ...base }
   const delta = entry.delta
-  const message: Mutable<ChatCompletionMessage> = copyLazy(base.choice.message)
+  // A spread would read (and copy) a lazy `reasoning_details`; only a message
+  // that has one needs the slower copy.
+  const message: Mutable<ChatCompletionMessage> = base.reasoningDetails === undefined
+    ? { ...base.choice.message }
+    : copyLazy(base.choice.message)
   if (!state.roleSet && nonEmpty(delta.role)) {
     message.role = delta.role
     state.roleSet = true
