@@ -63,44 +63,55 @@ const setKey = (target: Obj, key: string, value: unknown) => {
   }
 }
 
+/** Marks, in a struct's list of changes, a known field to leave out. */
+const ABSENT: unique symbol = Symbol("absent")
+
+const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key)
+
 /**
  * A struct with optional nullable known fields and an index signature of
- * unknown values. Returns the input itself when nothing changes.
+ * unknown values. Returns the input itself when nothing changes; otherwise a
+ * copy with the known fields decoded (nulls left out, defaults filled in) and
+ * the unknown ones as they were.
  */
 const struct = (fields: Record<string, Field>): Check => {
-  const known = Object.keys(fields)
+  const keys = Object.keys(fields)
+  const list = keys.map((key) => fields[key])
+  const position = new Map(keys.map((key, i) => [key, i]))
+  const n = keys.length
   return (v) => {
     if (!isObject(v)) return REJECT
-    let changed = false
-    const decoded: Obj = {}
-    for (const key of known) {
-      const field = fields[key]
+    // Only allocated when a field changes: most objects pass through as they are.
+    let changes: Array<unknown> | undefined
+    for (let k = 0; k < n; k++) {
+      const key = keys[k]
+      const field = list[k]
       const value = v[key]
+      let result: unknown
       if (value === null || value === undefined) {
         if (field.required === true) return REJECT
-        if (field.fallback !== undefined) {
-          decoded[key] = field.fallback()
-          changed = true
-        } else if (key in v) {
-          changed = true
-        }
-        continue
+        if (field.fallback !== undefined) result = field.fallback()
+        else if (value === null || hasOwn(v, key)) result = ABSENT
+        else continue
+      } else {
+        result = field.check(value)
+        if (result === REJECT) return REJECT
+        if (result === value) continue
       }
-      const result = field.check(value)
-      if (result === REJECT) return REJECT
-      if (result !== value) changed = true
-      decoded[key] = result
+      if (changes === undefined) changes = new Array(n)
+      changes[k] = result
     }
-    if (!changed) return v
+    if (changes === undefined) return v
     const out: Obj = {}
     for (const key in v) {
-      if (Object.prototype.hasOwnProperty.call(fields, key)) {
-        if (key in decoded) out[key] = decoded[key]
-      } else {
-        setKey(out, key, v[key])
-      }
+      const k = position.get(key)
+      if (k === undefined) setKey(out, key, v[key])
+      else if (!(k in changes)) out[key] = v[key]
+      else if (changes[k] !== ABSENT) out[key] = changes[k]
     }
-    for (const key of known) if (!(key in out) && key in decoded) out[key] = decoded[key]
+    for (let k = 0; k < n; k++) {
+      if (k in changes && changes[k] !== ABSENT && !hasOwn(out, keys[k])) out[keys[k]] = changes[k]
+    }
     return out
   }
 }
