@@ -189,9 +189,11 @@ const foldToolCalls = (
   fragments: ReadonlyArray<ChunkToolCall>,
   resolved: Array<number>
 ): ReadonlyArray<ToolCall> => {
+  // `calls` is written in place below, so it is this fold's own copy;
+  // `indexes` and `typeSet` are replaced, never written, when they change.
   let calls = (state.choice.message.tool_calls ?? []).slice()
-  let indexes = state.toolCallIndexes.slice()
-  let typeSet = state.toolCallTypeSet.slice()
+  let indexes = state.toolCallIndexes
+  let typeSet = state.toolCallTypeSet
   for (const fragment of fragments) {
     const index = resolveToolCallIndex(calls, indexes, state.lastToolCallIndex, fragment)
     resolved.push(index)
@@ -224,8 +226,9 @@ const foldToolCalls = (
     const next: Mutable<ToolCall> = { ...call, id, type: setType ? fragment.type! : call.type, function: nextFunction }
     if (callExtras) mergeExtras(next, fragment, KNOWN_TOOL_CALL_KEYS)
     if (setType) {
-      typeSet = typeSet.slice()
-      typeSet[position] = true
+      const copy = typeSet.slice()
+      copy[position] = true
+      typeSet = copy
     }
     calls[position] = next
   }
