@@ -121,7 +121,8 @@ export const decodePayload = (
     )
   }
   const error = json.error
-  if ((typeof error === "object" && error !== null) || (typeof error === "string" && error !== "")) {
+  // An error object or a non-empty string (§2); an array is not an error.
+  if ((typeof error === "object" && error !== null && !Array.isArray(error)) || (typeof error === "string" && error !== "")) {
     return Either.left(apiErrorFromPayload(json, none))
   }
   const fast = decodeChunkFast(json)

@@ -13,7 +13,7 @@
  *
  * @since 0.1.0
  */
-import { Option } from "effect"
+import { Option, Schema } from "effect"
 import type {
   ChatCompletion,
   ChatCompletionChoice,
@@ -23,10 +23,10 @@ import type {
   ChoiceLogprobs,
   ChunkChoice,
   ChunkToolCall,
-  CompletionUsage,
   TokenLogprob,
   ToolCall
 } from "./ChatCompletion.js"
+import { CompletionUsage } from "./ChatCompletion.js"
 import { append, type AppendLog, copyLazy, defineLazy, materialize } from "./internal/appendLog.js"
 
 /**
@@ -102,6 +102,8 @@ const KNOWN_TOOL_CALL_KEYS = new Set(["index", "id", "type", "function"])
 const KNOWN_FUNCTION_KEYS = new Set(["name", "arguments"])
 
 const nonEmpty = (s: string | undefined): s is string => s !== undefined && s !== ""
+
+const decodeUsage = Schema.decodeUnknownOption(CompletionUsage)
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
@@ -321,8 +323,10 @@ export const chunkUsage = (chunk: ChatCompletionChunk): CompletionUsage | undefi
   if (fromChoice !== undefined) return fromChoice
   const groq = chunk["x_groq"]
   if (typeof groq === "object" && groq !== null) {
-    const usage = (groq as Record<string, unknown>)["usage"]
-    if (typeof usage === "object" && usage !== null) return usage as CompletionUsage
+    // Not covered by the chunk Schema (x_groq is an unknown field): decoded
+    // here, and ignored when it is not a usage object.
+    const usage = decodeUsage((groq as Record<string, unknown>)["usage"])
+    if (Option.isSome(usage)) return usage.value
   }
   return undefined
 }

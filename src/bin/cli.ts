@@ -73,11 +73,15 @@ export const printStream = <E, R>(
   let last: Option.Option<ChatCompletion> = Option.none()
   return ChatStream.events(bytes).pipe(
     Stream.runForEach((event) =>
-      Effect.sync(() => {
-        if (event._tag === "Chunk") last = Option.some(event.snapshot)
-        if (!keep(event)) return
-        if (options.json) write(JsonLines.event(event) + "\n")
-        else renderer.event(event)
+      Effect.try({
+        try: () => {
+          if (event._tag === "Chunk") last = Option.some(event.snapshot)
+          if (!keep(event)) return
+          if (options.json) write(JsonLines.event(event) + "\n")
+          else renderer.event(event)
+        },
+        // An event that cannot be encoded ends the stream with a Failure line.
+        catch: (error) => error
       })
     ),
     Effect.matchEffect({
@@ -119,7 +123,12 @@ const replay = Command.make(
       const tags = yield* parseTags(events)
       const size = Option.getOrElse(chunkSize, () => Number.POSITIVE_INFINITY)
       if (size < 1) return yield* Effect.fail(new UsageError("--chunk-size must be at least 1"))
-      const data = new Uint8Array(yield* Effect.promise(() => fs.readFile(file)))
+      const data = new Uint8Array(
+        yield* Effect.tryPromise({
+          try: () => fs.readFile(file),
+          catch: (error) => new UsageError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`)
+        })
+      )
       const pieces: Array<Uint8Array> = []
       for (let at = 0; at < data.length; at += Math.min(size, data.length)) {
         pieces.push(data.subarray(at, Math.min(data.length, at + size)))
@@ -205,10 +214,15 @@ const chat = Command.make(
           else process.stderr.write(`effect-chat-stream: ${openFailureLine(opened.left)}\n`)
           return 1
         }
-        let bytes = opened.right.bytes
+        let bytes: Stream.Stream<Uint8Array, unknown> = opened.right.bytes
         if (Option.isSome(record)) {
           const handle = yield* recordTo(record.value)
-          bytes = Stream.tap(bytes, (piece) => Effect.promise(() => handle.write(piece)))
+          bytes = Stream.tap(bytes, (piece) =>
+            Effect.tryPromise({
+              try: () => handle.write(piece),
+              catch: (error) =>
+                new Error(`could not write the recording: ${error instanceof Error ? error.message : String(error)}`)
+            }))
         }
         return yield* printStream(bytes, { json, tags })
       }).pipe(Effect.scoped, Effect.provide(client))

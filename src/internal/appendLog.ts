@@ -46,7 +46,9 @@ export const append = <A>(self: AppendLog<A> | undefined, items: ReadonlyArray<A
  */
 export const materialize = <A>(log: AppendLog<A>): () => ReadonlyArray<A> => {
   let array: ReadonlyArray<A> | undefined
-  return () => (array ??= log.backing.slice(0, log.length))
+  // Frozen: the same array is the snapshot's field and a done event's
+  // `values`; no reader can change what another was handed.
+  return () => (array ??= Object.freeze(log.backing.slice(0, log.length)))
 }
 
 /**
