@@ -18,6 +18,7 @@ import {
   TokenLogprob
 } from "./ChatCompletion.js"
 import { defineLazy } from "./internal/appendLog.js"
+import { findIndexed, type Mutable, upsertIndexed } from "./internal/indexed.js"
 import * as PartialJson from "./PartialJson.js"
 import * as Snapshot from "./Snapshot.js"
 
@@ -550,27 +551,12 @@ const newChoiceState = (index: number): ChoiceState => ({
   toolCalls: []
 })
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+const indexOf = (item: { readonly index: number }): number => item.index
 
-const findToolCall = (calls: ReadonlyArray<ToolCallState>, index: number): number => {
-  for (let i = 0; i < calls.length; i++) if (calls[i].index === index) return i
-  return -1
-}
+const findToolCall = (calls: ReadonlyArray<ToolCallState>, index: number): number => findIndexed(calls, index, indexOf)
 
-const setToolCall = (
-  calls: ReadonlyArray<ToolCallState>,
-  next: ToolCallState
-): ReadonlyArray<ToolCallState> => {
-  const at = findToolCall(calls, next.index)
-  if (at >= 0) {
-    const copy = calls.slice()
-    copy[at] = next
-    return copy
-  }
-  let position = calls.length
-  while (position > 0 && calls[position - 1].index > next.index) position--
-  return [...calls.slice(0, position), next, ...calls.slice(position)]
-}
+const setToolCall = (calls: ReadonlyArray<ToolCallState>, next: ToolCallState): ReadonlyArray<ToolCallState> =>
+  upsertIndexed(calls, next, indexOf)
 
 const toolCallDone = (
   state: Mutable<ChoiceState>,
@@ -738,22 +724,12 @@ const choiceEvents = (
 }
 
 const getChoiceState = (choices: ReadonlyArray<ChoiceState>, index: number): ChoiceState | undefined => {
-  for (let i = 0; i < choices.length; i++) if (choices[i].index === index) return choices[i]
-  return undefined
+  const at = findIndexed(choices, index, indexOf)
+  return at < 0 ? undefined : choices[at]
 }
 
-const setChoiceState = (choices: ReadonlyArray<ChoiceState>, next: ChoiceState): ReadonlyArray<ChoiceState> => {
-  for (let i = 0; i < choices.length; i++) {
-    if (choices[i].index === next.index) {
-      const copy = choices.slice()
-      copy[i] = next
-      return copy
-    }
-  }
-  let position = choices.length
-  while (position > 0 && choices[position - 1].index > next.index) position--
-  return [...choices.slice(0, position), next, ...choices.slice(position)]
-}
+const setChoiceState = (choices: ReadonlyArray<ChoiceState>, next: ChoiceState): ReadonlyArray<ChoiceState> =>
+  upsertIndexed(choices, next, indexOf)
 
 /**
  * Folds one chunk and derives its events: the `Chunk` event, then each

@@ -28,6 +28,7 @@ import type {
 } from "./ChatCompletion.js"
 import { CompletionUsage } from "./ChatCompletion.js"
 import { append, type AppendLog, copyLazy, defineLazy, materialize } from "./internal/appendLog.js"
+import { findIndexed, type Mutable, setOwn, upsertIndexed } from "./internal/indexed.js"
 
 /**
  * What the fold knows about one choice.
@@ -105,30 +106,21 @@ const nonEmpty = (s: string | undefined): s is string => s !== undefined && s !=
 
 const decodeUsage = Schema.decodeUnknownOption(CompletionUsage)
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 /**
  * Copies the unknown, non-null fields of `from` onto `target` (last non-null
- * value wins). Returns whether anything was copied.
+ * value wins).
  */
 const mergeExtras = (
   target: Record<string, unknown>,
   from: Record<string, unknown>,
   known: ReadonlySet<string>
-): boolean => {
-  let changed = false
+): void => {
   for (const key in from) {
     if (known.has(key)) continue
     const value = from[key]
-    if (value === null || value === undefined) continue
-    if (key === "__proto__") {
-      Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
-    } else {
-      target[key] = value
-    }
-    changed = true
+    if (value !== null && value !== undefined) setOwn(target, key, value)
   }
-  return changed
 }
 
 const hasExtras = (from: Record<string, unknown>, known: ReadonlySet<string>): boolean => {
@@ -357,25 +349,15 @@ export const foldHeader = (
   return next
 }
 
+const choiceIndexOf = (state: ChoiceState): number => state.choice.index
+
 /**
  * Inserts or replaces a choice's state, keeping ascending index order.
  *
  * @internal
  */
-export const setChoice = (
-  choices: ReadonlyArray<ChoiceState>,
-  state: ChoiceState
-): ReadonlyArray<ChoiceState> => {
-  const index = state.choice.index
-  let position = choices.length
-  while (position > 0 && choices[position - 1].choice.index > index) position--
-  if (position > 0 && choices[position - 1].choice.index === index) {
-    const next = choices.slice()
-    next[position - 1] = state
-    return next
-  }
-  return [...choices.slice(0, position), state, ...choices.slice(position)]
-}
+export const setChoice = (choices: ReadonlyArray<ChoiceState>, state: ChoiceState): ReadonlyArray<ChoiceState> =>
+  upsertIndexed(choices, state, choiceIndexOf)
 
 /**
  * Finds a choice's state by its index.
@@ -383,10 +365,8 @@ export const setChoice = (
  * @internal
  */
 export const getChoice = (choices: ReadonlyArray<ChoiceState>, index: number): ChoiceState | undefined => {
-  for (let i = 0; i < choices.length; i++) {
-    if (choices[i].choice.index === index) return choices[i]
-  }
-  return undefined
+  const at = findIndexed(choices, index, choiceIndexOf)
+  return at < 0 ? undefined : choices[at]
 }
 
 /**

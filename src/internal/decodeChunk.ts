@@ -13,6 +13,7 @@
  * @internal
  */
 import type { ChatCompletionChunk } from "../ChatCompletion.js"
+import { setOwn } from "./indexed.js"
 
 type Obj = Record<string, unknown>
 
@@ -55,13 +56,6 @@ interface Field {
   readonly required?: boolean
 }
 
-const setKey = (target: Obj, key: string, value: unknown) => {
-  if (key === "__proto__") {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
-  } else {
-    target[key] = value
-  }
-}
 
 /** Marks, in a struct's list of changes, a known field to leave out. */
 const ABSENT: unique symbol = Symbol("absent")
@@ -105,7 +99,7 @@ const struct = (fields: Record<string, Field>): Check => {
     const out: Obj = {}
     for (const key in v) {
       const k = position.get(key)
-      if (k === undefined) setKey(out, key, v[key])
+      if (k === undefined) setOwn(out, key, v[key])
       else if (!(k in changes)) out[key] = v[key]
       else if (changes[k] !== ABSENT) out[key] = changes[k]
     }
