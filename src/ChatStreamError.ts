@@ -28,7 +28,7 @@ export type TypeId = typeof TypeId
  * @since 0.1.0
  * @category schemas
  */
-export const Snapshot = Schema.OptionFromNullOr(ChatCompletion)
+export const SnapshotSchema = Schema.OptionFromNullOr(ChatCompletion)
 
 /**
  * One server-sent event was larger than the configured limit. The stream
@@ -49,7 +49,7 @@ export const Snapshot = Schema.OptionFromNullOr(ChatCompletion)
 export class SseError extends Schema.TaggedError<SseError>("effect-chat-stream/SseError")("SseError", {
   reason: Schema.Literal("EventTooLarge"),
   limit: Schema.Number,
-  snapshot: Snapshot
+  snapshot: SnapshotSchema
 }) {
   /**
    * @since 0.1.0
@@ -84,7 +84,7 @@ export class ChunkDecodeError extends Schema.TaggedError<ChunkDecodeError>("effe
   {
     text: Schema.String,
     reason: Schema.String,
-    snapshot: Snapshot
+    snapshot: SnapshotSchema
   }
 ) {
   /**
@@ -127,7 +127,7 @@ export class ApiError extends Schema.TaggedError<ApiError>("effect-chat-stream/A
   status: Schema.optional(Schema.Number),
   requestId: Schema.optional(Schema.NullOr(Schema.String)),
   body: Schema.optional(Schema.String),
-  snapshot: Snapshot
+  snapshot: SnapshotSchema
 }) {
   /**
    * @since 0.1.0
@@ -176,7 +176,7 @@ export class IncompleteStreamError extends Schema.TaggedError<IncompleteStreamEr
 )("IncompleteStreamError", {
   reason: IncompleteReason,
   detail: Schema.optional(Schema.String),
-  snapshot: Snapshot,
+  snapshot: SnapshotSchema,
   cause: Schema.optional(Schema.Defect)
 }) {
   /**
@@ -220,7 +220,7 @@ export class LengthFinishReasonError extends Schema.TaggedError<LengthFinishReas
   "effect-chat-stream/LengthFinishReasonError"
 )("LengthFinishReasonError", {
   choiceIndex: Schema.Number,
-  snapshot: Snapshot
+  snapshot: SnapshotSchema
 }) {
   /**
    * @since 0.1.0
@@ -254,7 +254,7 @@ export class ContentFilterFinishReasonError extends Schema.TaggedError<ContentFi
   "effect-chat-stream/ContentFilterFinishReasonError"
 )("ContentFilterFinishReasonError", {
   choiceIndex: Schema.Number,
-  snapshot: Snapshot
+  snapshot: SnapshotSchema
 }) {
   /**
    * @since 0.1.0
