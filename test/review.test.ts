@@ -55,3 +55,34 @@ describe("review findings", () => {
       expect(last._tag === "Chunk" && last.snapshot.choices[0].logprobs?.content?.length).toBe(2)
     }))
 })
+
+describe("the smaller pipelines", () => {
+  it.effect("decodeSse: chunks until [DONE], nothing after it; a bad payload fails with ChunkDecodeError", () =>
+    Effect.gen(function*() {
+      const Sse = yield* Effect.promise(() => import("../src/Sse.js"))
+      const good = yield* Stream.runCollect(
+        ChatStream.decodeSse(
+          Sse.decode(bytesOf("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: [DONE]\n\ndata: not json\n\n"))
+        )
+      )
+      expect(Chunk.toArray(good).map((c) => c.choices[0].delta.content)).toEqual(["a"])
+      const bad = yield* Effect.flip(
+        Stream.runCollect(ChatStream.decodeSse(Sse.decode(bytesOf("data: {\"choices\":[]}\n\ndata: {oops\n\n"))))
+      )
+      expect(bad._tag).toBe("ChunkDecodeError")
+    }))
+
+  it.effect("snapshotsFromChunks: the snapshot after every chunk, as Snapshot.fromChunks gives for each prefix", () =>
+    Effect.gen(function*() {
+      const Snapshot = yield* Effect.promise(() => import("../src/Snapshot.js"))
+      const chunks = ["a", "b", "c"].map((content, i) => ({
+        id: "c1",
+        created: 1,
+        model: "m",
+        choices: [{ index: 0, delta: { content }, ...(i === 2 ? { finish_reason: "stop" } : {}) }]
+      }))
+      const snapshots = Chunk.toArray(yield* Stream.runCollect(ChatStream.snapshotsFromChunks(Stream.fromIterable(chunks))))
+      expect(snapshots.map((s) => s.choices[0].message.content)).toEqual(["a", "ab", "abc"])
+      snapshots.forEach((s, i) => expect(s).toEqual(Option.getOrThrow(Snapshot.fromChunks(chunks.slice(0, i + 1)))))
+    }))
+})
