@@ -20,6 +20,14 @@ const nullable = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith
  * Keeps the fields a schema does not name: providers add their own
  * (`content_filter_results`, `native_finish_reason`, `x_groq`, …).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * const WithExtras = Schema.Struct({ id: Schema.String }, ChatCompletion.Extra)
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -53,6 +61,14 @@ export type CompletionUsage = typeof CompletionUsage.Type
 
 /**
  * One alternative token and its log probability.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * Schema.decodeUnknownSync(ChatCompletion.TopLogprob)({ token: "a", logprob: -1.2, bytes: [97] })
+ * ```
  *
  * @since 0.1.0
  * @category schemas
@@ -94,6 +110,14 @@ export type TokenLogprob = typeof TokenLogprob.Type
  * The log probabilities of a choice: of its content tokens and of its
  * refusal tokens.
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * Schema.decodeUnknownSync(ChatCompletion.ChoiceLogprobs)({ content: [{ token: "a", logprob: -1 }], refusal: null })
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -112,6 +136,14 @@ export type ChoiceLogprobs = typeof ChoiceLogprobs.Type
  * The function part of a streamed tool-call fragment. Some providers send
  * `arguments` as an object instead of a JSON string; the accumulation
  * serialises it.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * Schema.decodeUnknownSync(ChatCompletion.ChunkToolCallFunction)({ name: "lookup", arguments: "{\"ci" })
+ * ```
  *
  * @since 0.1.0
  * @category schemas
@@ -154,6 +186,15 @@ export type ChunkToolCall = typeof ChunkToolCall.Type
  * Qwen, SGLang) and `reasoning` (vLLM, OpenRouter, Groq, Ollama) carry
  * reasoning text; unknown fields are kept.
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * Schema.decodeUnknownSync(ChatCompletion.ChunkDelta)({ content: "Hi", refusal: null })
+ * // { content: "Hi" }: null means missing
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -176,6 +217,15 @@ export type ChunkDelta = typeof ChunkDelta.Type
 /**
  * One choice of a chunk. `index` defaults to 0 and `delta` to `{}`;
  * `finish_reason` may be missing, `null` or `""`.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * Schema.decodeUnknownSync(ChatCompletion.ChunkChoice)({ finish_reason: null })
+ * // { index: 0, delta: {} }
+ * ```
  *
  * @since 0.1.0
  * @category schemas
@@ -231,6 +281,13 @@ export type ChatCompletionChunk = typeof ChatCompletionChunk.Type
 /**
  * The function a model called, with its arguments as accumulated JSON text.
  *
+ * @example
+ * ```ts
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * const fn: ChatCompletion.ToolCall["function"] = { name: "lookup", arguments: "{}" }
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -270,6 +327,13 @@ export type ToolCall = typeof ToolCall.Type
  * The assistant message of a choice. Reasoning fields and `tool_calls` are
  * absent until something arrived for them.
  *
+ * @example
+ * ```ts
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * const message: ChatCompletion.ChatCompletionMessage = { role: "assistant", content: "Hi", refusal: null }
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -293,6 +357,13 @@ export type ChatCompletionMessage = typeof ChatCompletionMessage.Type
  * Log probabilities as accumulated in a snapshot: `content` and `refusal`
  * are `null` while only `null` arrived.
  *
+ * @example
+ * ```ts
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * const logprobs: ChatCompletion.ChatCompletionLogprobs = { content: [{ token: "Hi", logprob: -0.1 }], refusal: null }
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -309,6 +380,15 @@ export type ChatCompletionLogprobs = typeof ChatCompletionLogprobs.Type
 
 /**
  * One choice of a completion.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * const choice: ChatCompletion.ChatCompletionChoice = {
+ *   index: 0, finish_reason: "stop", message: { role: "assistant", content: "Hi", refusal: null }
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category schemas

@@ -67,6 +67,13 @@ import * as internal from "./internal/http.js"
 // -----------------------------------------------------------------------------
 
 /**
+ * @example
+ * ```ts
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const isOurs = (u: object) => ChatCompletions.ErrorTypeId in u
+ * ```
+ *
  * @since 0.1.0
  * @category type id
  */
@@ -192,6 +199,14 @@ export class ConnectionError extends Schema.TaggedError<ConnectionError>("effect
 }
 
 /**
+ * @example
+ * ```ts
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * declare const error: unknown
+ * if (ChatCompletions.isConnectionError(error)) console.error(error.message)
+ * ```
+ *
  * @since 0.1.0
  * @category refinements
  */

@@ -59,6 +59,13 @@ export interface ResolvedOptions {
 /**
  * The default options.
  *
+ * @example
+ * ```ts
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * ChatStream.defaultOptions.maxEventBytes // 16 MiB
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */

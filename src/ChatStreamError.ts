@@ -11,6 +11,13 @@ import { Option, Predicate, Schema } from "effect"
 import { ChatCompletion } from "./ChatCompletion.js"
 
 /**
+ * @example
+ * ```ts
+ * import { ChatStreamError } from "effect-chat-stream"
+ *
+ * const isOurs = (u: object) => ChatStreamError.TypeId in u
+ * ```
+ *
  * @since 0.1.0
  * @category type id
  */
@@ -24,6 +31,14 @@ export type TypeId = typeof TypeId
 
 /**
  * The snapshot an error carries: `null` in JSON when none was received.
+ *
+ * @example
+ * ```ts
+ * import { Option, Schema } from "effect"
+ * import { ChatStreamError } from "effect-chat-stream"
+ *
+ * Schema.encodeSync(ChatStreamError.SnapshotSchema)(Option.none()) // null
+ * ```
  *
  * @since 0.1.0
  * @category schemas
@@ -144,6 +159,13 @@ export class ApiError extends Schema.TaggedError<ApiError>("effect-chat-stream/A
  *   valid JSON.
  * - `Transport`: reading the body failed (socket reset, …); see `cause`.
  * - `IdleTimeout`: the server sent nothing for longer than the idle timeout.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamError } from "effect-chat-stream"
+ *
+ * const retryable = (reason: ChatStreamError.IncompleteReason) => reason === "Transport" || reason === "IdleTimeout"
+ * ```
  *
  * @since 0.1.0
  * @category schemas
@@ -288,6 +310,16 @@ export type FinishReasonError = LengthFinishReasonError | ContentFilterFinishRea
 /**
  * A schema of every error of this module, to encode one as JSON.
  *
+ * @example
+ * ```ts
+ * import { Option, Schema } from "effect"
+ * import { ChatStreamError } from "effect-chat-stream"
+ *
+ * Schema.encodeSync(ChatStreamError.ChatStreamErrorSchema)(
+ *   new ChatStreamError.IncompleteStreamError({ reason: "NoFinishReason", snapshot: Option.none() })
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -301,6 +333,14 @@ export const ChatStreamErrorSchema = Schema.Union(
 )
 
 /**
+ * @example
+ * ```ts
+ * import { ChatStreamError } from "effect-chat-stream"
+ *
+ * declare const error: unknown
+ * if (ChatStreamError.isChatStreamError(error)) console.error(error._tag, error.message)
+ * ```
+ *
  * @since 0.1.0
  * @category refinements
  */

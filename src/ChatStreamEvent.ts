@@ -23,6 +23,13 @@ import * as PartialJson from "./PartialJson.js"
 import * as Snapshot from "./Snapshot.js"
 
 /**
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const isEvent = (u: object) => ChatStreamEvent.TypeId in u
+ * ```
+ *
  * @since 0.1.0
  * @category type id
  */
@@ -417,6 +424,14 @@ export const ChatStreamEvent = Schema.Union(...eventClasses)
 export type ChatStreamEvent = typeof ChatStreamEvent.Type
 
 /**
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * declare const item: unknown
+ * if (ChatStreamEvent.isChatStreamEvent(item)) console.log(item._tag)
+ * ```
+ *
  * @since 0.1.0
  * @category refinements
  */
@@ -532,6 +547,13 @@ export interface State {
 
 /**
  * The state before any chunk.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const [state, events] = ChatStreamEvent.step(ChatStreamEvent.initial, { id: "", created: 0, model: "", choices: [] })
+ * ```
  *
  * @since 0.1.0
  * @category constructors

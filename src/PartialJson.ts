@@ -51,6 +51,13 @@ import type { Pipeable } from "effect/Pipeable"
 import * as internal from "./internal/partialJson.js"
 
 /**
+ * @example
+ * ```ts
+ * import { PartialJson } from "effect-chat-stream"
+ *
+ * PartialJson.TypeId in PartialJson.empty // true
+ * ```
+ *
  * @since 0.1.0
  * @category symbols
  */

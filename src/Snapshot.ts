@@ -72,6 +72,13 @@ export interface Accumulator {
 /**
  * The accumulator before any chunk.
  *
+ * @example
+ * ```ts
+ * import { Snapshot } from "effect-chat-stream"
+ *
+ * Snapshot.empty.snapshot // Option.none()
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
