@@ -16,6 +16,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import * as ChatCompletion from "./ChatCompletion.js"
 
 /**
  * Keeps the fields a schema does not name.
@@ -31,7 +32,7 @@ import { Schema } from "effect"
  * @since 0.1.0
  * @category schemas
  */
-export const Extra = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+export const Extra = ChatCompletion.Extra
 
 const optional = <S extends Schema.Schema.All>(schema: S) => Schema.optional(schema)
 const nullable = <S extends Schema.Schema.All>(schema: S) => Schema.optional(Schema.NullOr(schema))
@@ -277,7 +278,9 @@ export const UserMessage = Schema.Struct({
 export type UserMessage = typeof UserMessage.Type
 
 /**
- * A tool call of an earlier assistant message, sent back in the history.
+ * A tool call of an earlier assistant message, sent back in the history: the
+ * same shape as a snapshot's tool call (`ChatCompletion.ToolCall`), so a
+ * final message's `tool_calls` go back as they are.
  *
  * @example
  * ```ts
@@ -291,20 +294,13 @@ export type UserMessage = typeof UserMessage.Type
  * @since 0.1.0
  * @category messages
  */
-export const MessageToolCall = Schema.Struct({
-  id: Schema.String,
-  type: Schema.String,
-  function: Schema.Struct({
-    name: Schema.String,
-    arguments: Schema.String
-  }, Extra)
-}, Extra).annotations({ identifier: "MessageToolCall" })
+export const MessageToolCall = ChatCompletion.ToolCall
 
 /**
  * @since 0.1.0
  * @category messages
  */
-export type MessageToolCall = typeof MessageToolCall.Type
+export type MessageToolCall = ChatCompletion.ToolCall
 
 /**
  * An earlier answer of the model, sent back in the history: content, a

@@ -27,6 +27,7 @@ import {
 } from "./ChatStreamError.js"
 import * as ChatStreamEvent from "./ChatStreamEvent.js"
 import { decodeChunkFast } from "./internal/decodeChunk.js"
+import { isStream } from "./internal/stream.js"
 import * as Snapshot from "./Snapshot.js"
 import * as Sse from "./Sse.js"
 
@@ -289,8 +290,6 @@ const chunkSignals = <E, R>(
     Stream.catchAll((error) => Stream.succeed(fault(error))),
     Stream.concat(Stream.succeed(END))
   )
-
-const isStream = (u: unknown): u is Stream.Stream<unknown, unknown, unknown> => Predicate.hasProperty(u, Stream.StreamTypeId)
 
 const onBytes = <A>(
   f: <E, R>(bytes: Stream.Stream<Uint8Array, E, R>, options: ResolvedOptions) => Stream.Stream<A, E | ChatStreamError, R>

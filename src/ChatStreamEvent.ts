@@ -447,12 +447,21 @@ export const isChatStreamEvent = (u: unknown): u is ChatStreamEvent => Predicate
  */
 type JsonState = PartialJson.Parser | null | undefined
 
+/**
+ * Whether text is JSON for `parsed` (§4): its first character after
+ * `trimStart()` is `{` or `[`; `undefined` while it is only whitespace.
+ */
+const startsJson = (text: string): boolean | undefined => {
+  const start = text.trimStart()
+  return start === "" ? undefined : start[0] === "{" || start[0] === "["
+}
+
 const feedJson = (state: JsonState, delta: string): JsonState => {
   if (state === null) return null
   if (state !== undefined) return PartialJson.feed(state, delta)
-  const start = delta.trimStart()
-  if (start === "") return undefined
-  return start[0] === "{" || start[0] === "[" ? PartialJson.feed(PartialJson.empty, delta) : null
+  // Undecided: everything before was whitespace, so the delta decides.
+  const json = startsJson(delta)
+  return json === undefined ? undefined : json ? PartialJson.feed(PartialJson.empty, delta) : null
 }
 
 const jsonValue = (state: JsonState): Option.Option<unknown> =>
@@ -474,8 +483,7 @@ const jsonValue = (state: JsonState): Option.Option<unknown> =>
  * @category parsing
  */
 export const parseDone = (text: string): Option.Option<unknown> => {
-  const start = text.trimStart()
-  if (start[0] !== "{" && start[0] !== "[") return Option.none()
+  if (startsJson(text) !== true) return Option.none()
   try {
     return Option.some(JSON.parse(text))
   } catch {

@@ -80,6 +80,7 @@ import { dual } from "effect/Function"
 import type * as Stream from "effect/Stream"
 import type { SseError } from "./ChatStreamError.js"
 import * as internal from "./internal/sse.js"
+import { isStream } from "./internal/stream.js"
 
 /**
  * One server-sent event.
@@ -272,6 +273,6 @@ export const decode: {
    */
   <E, R>(self: Stream.Stream<Uint8Array, E, R>, options?: Options): Stream.Stream<Event, E | SseError, R>
 } = dual(
-  (args) => internal.isStream(args[0]),
+  (args) => isStream(args[0]),
   internal.decode
 )

@@ -8,7 +8,6 @@
 import * as Channel from "effect/Channel"
 import * as Chunk from "effect/Chunk"
 import * as Option from "effect/Option"
-import * as Predicate from "effect/Predicate"
 import * as Stream from "effect/Stream"
 import { SseError } from "../ChatStreamError.js"
 import type { Decoded, Decoder, Event, Options } from "../Sse.js"
@@ -365,10 +364,6 @@ const decodeChannel = <E>(
     })
   return loop
 }
-
-/** @internal */
-export const isStream = (u: unknown): u is Stream.Stream<unknown, unknown, unknown> =>
-  Predicate.hasProperty(u, Stream.StreamTypeId)
 
 /** @internal */
 export const decode = <E, R>(
