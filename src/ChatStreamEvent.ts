@@ -401,6 +401,72 @@ export const make = <C extends (typeof eventClasses)[number]>(
   return Object.assign(event, fields)
 }
 
+// The events of every chunk are built by these: an `Object.create` and one
+// store per field is several times faster than `make`'s `Object.assign`. Same
+// prototype and own properties, in the same order, as the class constructor.
+
+const chunkEvent = (chunk: ChatCompletionChunk, snapshot: ChatCompletion): Chunk => {
+  const event: Mutable<Chunk> = Object.create(Chunk.prototype)
+  event._tag = "Chunk"
+  event.chunk = chunk
+  event.snapshot = snapshot
+  return event
+}
+
+const reasoningDelta = (choiceIndex: number, delta: string, snapshot: string): ReasoningDelta => {
+  const event: Mutable<ReasoningDelta> = Object.create(ReasoningDelta.prototype)
+  event._tag = "ReasoningDelta"
+  event.choiceIndex = choiceIndex
+  event.delta = delta
+  event.snapshot = snapshot
+  return event
+}
+
+const contentDelta = (
+  choiceIndex: number,
+  delta: string,
+  snapshot: string,
+  parsed: Option.Option<unknown>
+): ContentDelta => {
+  const event: Mutable<ContentDelta> = Object.create(ContentDelta.prototype)
+  event._tag = "ContentDelta"
+  event.choiceIndex = choiceIndex
+  event.delta = delta
+  event.snapshot = snapshot
+  event.parsed = parsed
+  return event
+}
+
+const refusalDelta = (choiceIndex: number, delta: string, snapshot: string): RefusalDelta => {
+  const event: Mutable<RefusalDelta> = Object.create(RefusalDelta.prototype)
+  event._tag = "RefusalDelta"
+  event.choiceIndex = choiceIndex
+  event.delta = delta
+  event.snapshot = snapshot
+  return event
+}
+
+const toolCallArgumentsDelta = (
+  choiceIndex: number,
+  toolCallIndex: number,
+  id: string,
+  name: string,
+  argumentsDelta: string,
+  text: string,
+  parsedArguments: Option.Option<unknown>
+): ToolCallArgumentsDelta => {
+  const event: Mutable<ToolCallArgumentsDelta> = Object.create(ToolCallArgumentsDelta.prototype)
+  event._tag = "ToolCallArgumentsDelta"
+  event.choiceIndex = choiceIndex
+  event.toolCallIndex = toolCallIndex
+  event.id = id
+  event.name = name
+  event.argumentsDelta = argumentsDelta
+  event.arguments = text
+  event.parsedArguments = parsedArguments
+  return event
+}
+
 /**
  * The schema of every event, to encode one as JSON or decode a recorded one.
  *
@@ -581,6 +647,20 @@ const newChoiceState = (index: number): ChoiceState => ({
   toolCalls: []
 })
 
+/** A copy to build the next state on (a literal: much faster than a spread). */
+const copyChoiceState = (previous: ChoiceState): Mutable<ChoiceState> => ({
+  index: previous.index,
+  reasoning: previous.reasoning,
+  reasoningDone: previous.reasoningDone,
+  contentJson: previous.contentJson,
+  contentDone: previous.contentDone,
+  refusalDone: previous.refusalDone,
+  logprobsContentDone: previous.logprobsContentDone,
+  logprobsRefusalDone: previous.logprobsRefusalDone,
+  currentToolCall: previous.currentToolCall,
+  toolCalls: previous.toolCalls
+})
+
 const indexOf = (item: { readonly index: number }): number => item.index
 
 const findToolCall = (calls: ReadonlyArray<ToolCallState>, index: number): number => findIndexed(calls, index, indexOf)
@@ -606,7 +686,14 @@ const toolCallDone = (
       parsedArguments: parseDone(previous.arguments)
     })
   )
-  state.toolCalls = setToolCall(state.toolCalls, { ...previous, done: true })
+  state.toolCalls = setToolCall(state.toolCalls, {
+    index: previous.index,
+    done: true,
+    id: previous.id,
+    name: previous.name,
+    arguments: previous.arguments,
+    json: previous.json
+  })
 }
 
 /**
@@ -664,7 +751,7 @@ const choiceEvents = (
   resolvedToolCalls: ReadonlyArray<number>,
   out: Array<ChatStreamEvent>
 ): ChoiceState => {
-  const state: Mutable<ChoiceState> = { ...previous }
+  const state = copyChoiceState(previous)
   const choiceIndex = state.index
   const delta = entry.delta
   const message = choice.choice.message
@@ -674,23 +761,16 @@ const choiceEvents = (
     : delta.reasoning
   if (reasoning !== undefined && reasoning !== "" && !state.reasoningDone) {
     state.reasoning = state.reasoning + reasoning
-    out.push(make(ReasoningDelta, { choiceIndex, delta: reasoning, snapshot: state.reasoning }))
+    out.push(reasoningDelta(choiceIndex, reasoning, state.reasoning))
   }
 
   if (delta.content !== undefined && delta.content !== "" && !state.contentDone) {
     state.contentJson = feedJson(state.contentJson, delta.content)
-    out.push(
-      make(ContentDelta, {
-        choiceIndex,
-        delta: delta.content,
-        snapshot: message.content!,
-        parsed: jsonValue(state.contentJson)
-      })
-    )
+    out.push(contentDelta(choiceIndex, delta.content, message.content!, jsonValue(state.contentJson)))
   }
 
   if (delta.refusal !== undefined && delta.refusal !== "" && !state.refusalDone) {
-    out.push(make(RefusalDelta, { choiceIndex, delta: delta.refusal, snapshot: message.refusal! }))
+    out.push(refusalDelta(choiceIndex, delta.refusal, message.refusal!))
   }
 
   const logprobs = entry.logprobs
@@ -729,23 +809,20 @@ const choiceEvents = (
       const name = previous.name === "" && fragmentName !== undefined ? fragmentName : previous.name
       const argumentsDelta = Snapshot.argumentsText(fragment)
       if (argumentsDelta === "") {
-        state.toolCalls = setToolCall(state.toolCalls, { ...previous, id, name })
+        state.toolCalls = setToolCall(state.toolCalls, {
+          index,
+          done: false,
+          id,
+          name,
+          arguments: previous.arguments,
+          json: previous.json
+        })
         continue
       }
       const json = feedJson(previous.json, argumentsDelta)
       const text = previous.arguments + argumentsDelta
       state.toolCalls = setToolCall(state.toolCalls, { index, done: false, id, name, arguments: text, json })
-      out.push(
-        make(ToolCallArgumentsDelta, {
-          choiceIndex,
-          toolCallIndex: index,
-          id,
-          name,
-          argumentsDelta,
-          arguments: text,
-          parsedArguments: jsonValue(json)
-        })
-      )
+      out.push(toolCallArgumentsDelta(choiceIndex, index, id, name, argumentsDelta, text, jsonValue(json)))
     }
   }
 
@@ -783,7 +860,8 @@ export const step = (
   state: State,
   chunk: ChatCompletionChunk
 ): readonly [State, ReadonlyArray<ChatStreamEvent>] => {
-  const out: Array<ChatStreamEvent> = []
+  // The `Chunk` event comes first; it is made last, once the snapshot is.
+  const out: Array<ChatStreamEvent> = [undefined as unknown as ChatStreamEvent]
   let folded = state.accumulator.choices
   let choices = state.choices
   for (const entry of chunk.choices) {
@@ -794,8 +872,7 @@ export const step = (
   }
   const snapshot = Snapshot.foldHeader(state.accumulator.snapshot, chunk, folded.map((c) => c.choice))
   const accumulator: Snapshot.Accumulator = { snapshot: Option.some(snapshot), choices: folded }
-  const chunkEvent = make(Chunk, { chunk, snapshot })
-  out.unshift(chunkEvent)
+  out[0] = chunkEvent(chunk, snapshot)
   return [{ accumulator, choices }, out]
 }
 
@@ -837,7 +914,7 @@ export const finish = (state: State): readonly [State, ReadonlyArray<ChatStreamE
   for (const choice of state.accumulator.choices) {
     if (choice.choice.finish_reason !== null) continue
     const previous = getChoiceState(choices, choice.choice.index) ?? newChoiceState(choice.choice.index)
-    const next: Mutable<ChoiceState> = { ...previous }
+    const next = copyChoiceState(previous)
     doneEvents(next, choice, out)
     choices = setChoiceState(choices, next)
   }
