@@ -26,7 +26,7 @@ import {
   withSnapshot
 } from "./ChatStreamError.js"
 import * as ChatStreamEvent from "./ChatStreamEvent.js"
-import { decodeChunkFast } from "./internal/decodeChunk.js"
+import { decodeChunkFast, decodeJsonChunk } from "./internal/decodeChunk.js"
 import { isStream } from "./internal/stream.js"
 import * as Snapshot from "./Snapshot.js"
 import * as Sse from "./Sse.js"
@@ -122,6 +122,13 @@ const none = Option.none()
 export const decodePayload = (
   json: unknown,
   text: string
+): Either.Either<ChatCompletionChunk, ChatStreamError> => decodeWith(json, text, decodeChunkFast)
+
+/** `decodePayload` with the given fast path (the one for `JSON.parse` output in the pipeline). */
+const decodeWith = (
+  json: unknown,
+  text: string,
+  decodeFast: (json: unknown) => ChatCompletionChunk | undefined
 ): Either.Either<ChatCompletionChunk, ChatStreamError> => {
   if (!Predicate.isRecord(json) || Array.isArray(json)) {
     return Either.left(
@@ -133,7 +140,7 @@ export const decodePayload = (
   if ((typeof error === "object" && error !== null && !Array.isArray(error)) || (typeof error === "string" && error !== "")) {
     return Either.left(apiErrorFromPayload(json, none))
   }
-  const fast = decodeChunkFast(json)
+  const fast = decodeFast(json)
   if (fast !== undefined) return Either.right(fast)
   return Either.mapLeft(
     decodeChunkEither(json),
@@ -158,7 +165,7 @@ const decodeEvent = (event: Sse.Event): Signal<ChatStreamError> => {
     return fault(new ChunkDecodeError({ text: data.slice(0, PREVIEW), reason, snapshot: none }))
   }
   if (event.event === "error") return fault(apiErrorFromPayload(json, none))
-  const decoded = decodePayload(json, data)
+  const decoded = decodeWith(json, data, decodeJsonChunk)
   return decoded._tag === "Right" ? { _tag: "Chunk", chunk: decoded.right } : fault(decoded.left)
 }
 

@@ -7,17 +7,27 @@ import { describe, expect, it } from "@effect/vitest"
 import { Either, Schema } from "effect"
 import * as fc from "effect/FastCheck"
 import { ChatCompletionChunk } from "../src/ChatCompletion.js"
-import { decodeChunkFast } from "../src/internal/decodeChunk.js"
+import { decodeChunkFast, decodeJsonChunk } from "../src/internal/decodeChunk.js"
 
 const schemaDecode = Schema.decodeUnknownEither(ChatCompletionChunk)
 
+/**
+ * Chunk-like JSON. Each field: a value of the right type, `null`, missing,
+ * or (with `wrongTypes`) sometimes a wrong type. Without wrong types almost
+ * every value is a valid chunk, so the rebuilding of objects with nulls and
+ * defaults is exercised often; with them, most are rejected somewhere.
+ */
+const chunkArbitrary = (wrongTypes: boolean) => {
 /** A value of the right type, `null`, missing, or (sometimes) a wrong type. */
 const field = <A>(valid: fc.Arbitrary<A>, wrong: fc.Arbitrary<unknown>) =>
   fc.oneof(
     { weight: 6, arbitrary: valid },
     { weight: 2, arbitrary: fc.constant(null) },
-    { weight: 1, arbitrary: wrong }
+    { weight: wrongTypes ? 1 : 0, arbitrary: wrong }
   )
+
+/** A field the Schema requires: without wrong types, always valid. */
+const required = <A>(valid: fc.Arbitrary<A>, wrong: fc.Arbitrary<unknown>) => wrongTypes ? field(valid, wrong) : valid
 
 const wrongScalar = fc.oneof(fc.integer(), fc.string(), fc.boolean(), fc.constant([]), fc.constant({}))
 const extras = fc.dictionary(
@@ -28,17 +38,24 @@ const extras = fc.dictionary(
 const withExtras = (record: fc.Arbitrary<Record<string, unknown>>) =>
   fc.tuple(record, extras).map(([known, extra]) => ({ ...extra, ...known }))
 
+// Without wrong types, the keys that lead to nested objects are always there
+// (their value may still be null), so that deep objects are common.
+const containers = ["choices", "delta", "tool_calls", "function", "logprobs", "content", "top_logprobs", "token", "logprob"]
 const optionalRecord = (model: Record<string, fc.Arbitrary<unknown>>) =>
-  withExtras(fc.record(model, { requiredKeys: [] }) as fc.Arbitrary<Record<string, unknown>>)
+  withExtras(
+    fc.record(model, {
+      requiredKeys: wrongTypes ? [] : Object.keys(model).filter((key) => containers.includes(key))
+    }) as fc.Arbitrary<Record<string, unknown>>
+  )
 
 const topLogprob = optionalRecord({
-  token: field(fc.string(), wrongScalar),
-  logprob: field(fc.double({ noNaN: true }), wrongScalar),
+  token: required(fc.string(), wrongScalar),
+  logprob: required(fc.double({ noNaN: true }), wrongScalar),
   bytes: field(fc.array(fc.integer({ min: 0, max: 255 })), fc.constant(["a"]))
 })
 const tokenLogprob = optionalRecord({
-  token: field(fc.string(), wrongScalar),
-  logprob: field(fc.double({ noNaN: true }), wrongScalar),
+  token: required(fc.string(), wrongScalar),
+  logprob: required(fc.double({ noNaN: true }), wrongScalar),
   bytes: field(fc.array(fc.integer({ min: 0, max: 255 })), fc.constant(["a"])),
   top_logprobs: field(fc.array(topLogprob, { maxLength: 2 }), wrongScalar)
 })
@@ -91,6 +108,11 @@ const chunk = optionalRecord({
   system_fingerprint: field(fc.string(), wrongScalar),
   service_tier: field(fc.string(), wrongScalar)
 })
+return chunk
+}
+
+const chunk = chunkArbitrary(true)
+const validChunk = chunkArbitrary(false)
 
 describe("fast chunk decoding", () => {
   it.prop("gives exactly the Schema's result on every input it accepts", [chunk], ([json]) => {
@@ -112,6 +134,19 @@ describe("fast chunk decoding", () => {
     expect(decodeChunkFast(JSON.parse(JSON.stringify(json)))).toStrictEqual(schema.right)
   }, { fastCheck: { numRuns: 500 } })
 
+  it.prop("the JSON fast path gives exactly the Schema's result, and accepts what it accepts", [fc.oneof(chunk, validChunk)], ([json]) => {
+    const input = JSON.parse(JSON.stringify(json))
+    const schema = schemaDecode(JSON.parse(JSON.stringify(json)))
+    const fast = decodeJsonChunk(input)
+    if (Either.isLeft(schema)) {
+      expect(fast).toBeUndefined()
+      return
+    }
+    expect(fast).toStrictEqual(schema.right)
+    // Unchanged objects are passed through, changed ones rebuilt: the input is never written.
+    expect(input).toStrictEqual(JSON.parse(JSON.stringify(json)))
+  }, { fastCheck: { numRuns: 1000 } })
+
   it("rejects what the Schema rejects, so the Schema words the error", () => {
     for (
       const json of [
@@ -124,18 +159,21 @@ describe("fast chunk decoding", () => {
       ]
     ) {
       expect(decodeChunkFast(json)).toBeUndefined()
+      expect(decodeJsonChunk(json)).toBeUndefined()
       expect(Either.isLeft(schemaDecode(json))).toBe(true)
     }
   })
 
   it("keeps a __proto__ key as data and never changes an object's prototype", () => {
     const json = JSON.parse("{\"__proto__\":{\"polluted\":true},\"choices\":[{\"delta\":{\"content\":null,\"__proto__\":{\"x\":1}}}]}")
-    const decoded = decodeChunkFast(json) as unknown as Record<string, unknown>
-    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype)
-    expect(Object.prototype.hasOwnProperty.call(decoded, "__proto__")).toBe(true)
-    expect((decoded as { polluted?: unknown }).polluted).toBeUndefined()
-    const delta = (decoded.choices as Array<{ delta: object }>)[0].delta
-    expect(Object.getPrototypeOf(delta)).toBe(Object.prototype)
-    expect(Object.prototype.hasOwnProperty.call(delta, "__proto__")).toBe(true)
+    for (const decode of [decodeChunkFast, decodeJsonChunk]) {
+      const decoded = decode(json) as unknown as Record<string, unknown>
+      expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype)
+      expect(Object.prototype.hasOwnProperty.call(decoded, "__proto__")).toBe(true)
+      expect((decoded as { polluted?: unknown }).polluted).toBeUndefined()
+      const delta = (decoded.choices as Array<{ delta: object }>)[0].delta
+      expect(Object.getPrototypeOf(delta)).toBe(Object.prototype)
+      expect(Object.prototype.hasOwnProperty.call(delta, "__proto__")).toBe(true)
+    }
   })
 })
