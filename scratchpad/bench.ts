@@ -5,6 +5,7 @@
  *   npm run bench                       full run (~3 minutes)
  *   npm run bench -- --quick            smallest size of each case, 1 run
  *   npm run bench -- --only content,toolString
+ *   npm run bench -- --only toolString --sizes 100,200   only these sizes
  *   npm run bench -- --profile content:20000 [--contestant lib|libTouch] [--runs 10]
  *       only that case and contestant, for `node --cpu-prof --import tsx scratchpad/bench.ts ...`
  *   npm run bench -- --no-memory        timing only
@@ -48,6 +49,7 @@ const QUICK = flag("--quick")
 const NO_MEMORY = flag("--no-memory")
 const NO_TIMING = flag("--no-timing")
 const ONLY = option("--only")?.split(",") as Array<CaseKind> | undefined
+const ONLY_SIZES = option("--sizes")?.split(",").map(Number)
 const PROFILE = option("--profile")
 const RUNS_OVERRIDE = option("--runs") !== undefined ? Number(option("--runs")) : undefined
 /** What the table and the verdicts use: process CPU time (default; robust on a shared machine) or wall clock. */
@@ -453,7 +455,9 @@ const main = async () => {
   const kinds = (Object.keys(SIZES) as Array<CaseKind>).filter((k) => ONLY === undefined || ONLY.includes(k))
   const results: Array<CaseResult> = []
   for (const kind of NO_TIMING ? [] : kinds) {
-    const sizes = QUICK ? SIZES[kind].slice(0, 1) : SIZES[kind]
+    const sizes = QUICK
+      ? SIZES[kind].slice(0, 1)
+      : SIZES[kind].filter((size) => ONLY_SIZES === undefined || ONLY_SIZES.includes(size))
     let previous: CaseResult | undefined
     for (const size of sizes) {
       const g = generate(kind, size)
