@@ -413,13 +413,19 @@ const chunkEvent = (chunk: ChatCompletionChunk, snapshot: ChatCompletion): Chunk
   return event
 }
 
-const reasoningDelta = (choiceIndex: number, delta: string, snapshot: string): ReasoningDelta => {
-  const event: Mutable<ReasoningDelta> = Object.create(ReasoningDelta.prototype)
-  event._tag = "ReasoningDelta"
+/** A `ReasoningDelta` or a `RefusalDelta`: the same fields. */
+const textDelta = <C extends typeof ReasoningDelta | typeof RefusalDelta>(
+  EventClass: C,
+  choiceIndex: number,
+  delta: string,
+  snapshot: string
+): InstanceType<C> => {
+  const event: Mutable<ReasoningDelta | RefusalDelta> = Object.create(EventClass.prototype)
+  event._tag = EventClass._tag
   event.choiceIndex = choiceIndex
   event.delta = delta
   event.snapshot = snapshot
-  return event
+  return event as InstanceType<C>
 }
 
 const contentDelta = (
@@ -434,15 +440,6 @@ const contentDelta = (
   event.delta = delta
   event.snapshot = snapshot
   event.parsed = parsed
-  return event
-}
-
-const refusalDelta = (choiceIndex: number, delta: string, snapshot: string): RefusalDelta => {
-  const event: Mutable<RefusalDelta> = Object.create(RefusalDelta.prototype)
-  event._tag = "RefusalDelta"
-  event.choiceIndex = choiceIndex
-  event.delta = delta
-  event.snapshot = snapshot
   return event
 }
 
@@ -761,7 +758,7 @@ const choiceEvents = (
     : delta.reasoning
   if (reasoning !== undefined && reasoning !== "" && !state.reasoningDone) {
     state.reasoning = state.reasoning + reasoning
-    out.push(reasoningDelta(choiceIndex, reasoning, state.reasoning))
+    out.push(textDelta(ReasoningDelta, choiceIndex, reasoning, state.reasoning))
   }
 
   if (delta.content !== undefined && delta.content !== "" && !state.contentDone) {
@@ -770,7 +767,7 @@ const choiceEvents = (
   }
 
   if (delta.refusal !== undefined && delta.refusal !== "" && !state.refusalDone) {
-    out.push(refusalDelta(choiceIndex, delta.refusal, message.refusal!))
+    out.push(textDelta(RefusalDelta, choiceIndex, delta.refusal, message.refusal!))
   }
 
   const logprobs = entry.logprobs
