@@ -15,6 +15,7 @@ import { Effect, Either, Option, Schema, Stream } from "effect"
 import * as fc from "effect/FastCheck"
 import { ChatCompletionChunk } from "../src/ChatCompletion.js"
 import * as ChatStream from "../src/ChatStream.js"
+import * as Sse from "../src/Sse.js"
 import type * as ChatStreamEvent from "../src/ChatStreamEvent.js"
 import {
   bytesOf,
@@ -405,6 +406,32 @@ describe("properties", () => {
       const split = yield* runEvents(readsOf(pieces, { grouped }))
       expect(jsonLines(split)).toEqual(jsonLines(whole))
     }), settings)
+
+  it.effect.prop(
+    "(a2) the one-channel byte pipeline gives what its stages composed give",
+    [transcriptArb, cutsArb],
+    ([transcript, cuts]) =>
+      Effect.gen(function*() {
+        const bytes = utf8(transcript.body)
+        const pieces = cuts === "every-byte"
+          ? Array.from(bytes, (b) => Uint8Array.of(b))
+          : splitAt(bytes, cuts.map((c) => c % Math.max(1, bytes.length)))
+        const fused = yield* runEvents(readsOf(pieces, { grouped: false }))
+        // The straightforward way: SSE → chunks → events, one stage each.
+        const composed = yield* collect(
+          ChatStream.eventsFromChunks(ChatStream.decodeSse(Sse.decode(readsOf(pieces, { grouped: false }))))
+        )
+        // The chunk pipeline counts the end of its input as complete (§5 is
+        // checked by the byte pipeline), so a truncated body is left out.
+        if (Either.isLeft(fused.result) && fused.result.left._tag === "IncompleteStreamError") return
+        expect(fused.items).toStrictEqual(composed.items)
+        expect(Either.isRight(fused.result)).toBe(Either.isRight(composed.result))
+        if (Either.isLeft(fused.result) && Either.isLeft(composed.result)) {
+          expect(fused.result.left._tag).toBe(composed.result.left._tag)
+        }
+      }),
+    settings
+  )
 
   it.effect.prop("(b) the deltas of each thing concatenate to its done's text", [transcriptArb], ([transcript]) =>
     Effect.gen(function*() {
