@@ -18,6 +18,7 @@ import {
   TokenLogprob
 } from "./ChatCompletion.js"
 import { defineLazy } from "./internal/appendLog.js"
+import type { ParserImpl } from "./internal/partialJson.js"
 import { findIndexed, type Mutable, upsertIndexed } from "./internal/indexed.js"
 import * as PartialJson from "./PartialJson.js"
 import * as Snapshot from "./Snapshot.js"
@@ -519,12 +520,16 @@ const startsJson = (text: string): boolean | undefined => {
   return start === "" ? undefined : start[0] === "{" || start[0] === "["
 }
 
-const feedJson = (state: JsonState, delta: string): JsonState => {
+/**
+ * Feeds a delta of a text; `whole` is the text with the delta (the snapshot's
+ * string), which the parser shares when it has read the text from its start.
+ */
+const feedJson = (state: JsonState, delta: string, whole: string): JsonState => {
   if (state === null) return null
-  if (state !== undefined) return PartialJson.feed(state, delta)
+  if (state !== undefined) return (state as ParserImpl).feed(delta, whole)
   // Undecided: everything before was whitespace, so the delta decides.
   const json = startsJson(delta)
-  return json === undefined ? undefined : json ? PartialJson.feed(PartialJson.empty, delta) : null
+  return json === undefined ? undefined : json ? (PartialJson.empty as ParserImpl).feed(delta, whole) : null
 }
 
 const jsonValue = (state: JsonState): Option.Option<unknown> =>
@@ -740,6 +745,14 @@ const doneEvents = (
   for (const index of choice.toolCallIndexes) toolCallDone(state, index, out)
 }
 
+/** The arguments of a choice's tool call in the snapshot ("" if it has none). */
+const snapshotArguments = (choice: Snapshot.ChoiceState, index: number): string => {
+  const calls = choice.choice.message.tool_calls
+  if (calls === undefined) return ""
+  const at = choice.toolCallIndexes.indexOf(index)
+  return at < 0 ? "" : calls[at].function.arguments
+}
+
 /** Events of one choice entry, right after it was folded in. */
 const choiceEvents = (
   previous: ChoiceState,
@@ -762,7 +775,7 @@ const choiceEvents = (
   }
 
   if (delta.content !== undefined && delta.content !== "" && !state.contentDone) {
-    state.contentJson = feedJson(state.contentJson, delta.content)
+    state.contentJson = feedJson(state.contentJson, delta.content, message.content!)
     out.push(contentDelta(choiceIndex, delta.content, message.content!, jsonValue(state.contentJson)))
   }
 
@@ -816,8 +829,13 @@ const choiceEvents = (
         })
         continue
       }
-      const json = feedJson(previous.json, argumentsDelta)
-      const text = previous.arguments + argumentsDelta
+      // The call's text so far: the snapshot's string when this fragment is
+      // its last one in the entry (same length: the same fragments), so the
+      // two are one rope rather than two.
+      const length = previous.arguments.length + argumentsDelta.length
+      const snapshotText = snapshotArguments(choice, index)
+      const text = snapshotText.length === length ? snapshotText : previous.arguments + argumentsDelta
+      const json = feedJson(previous.json, argumentsDelta, text)
       state.toolCalls = setToolCall(state.toolCalls, { index, done: false, id, name, arguments: text, json })
       out.push(toolCallArgumentsDelta(choiceIndex, index, id, name, argumentsDelta, text, jsonValue(json)))
     }

@@ -749,9 +749,12 @@ export class ParserImpl implements PartialJson.Parser {
     return fresh
   }
 
-  feed(delta: string): ParserImpl {
+  feed(delta: string, whole?: string): ParserImpl {
     if (delta.length === 0) return this
-    const text = this.text + delta
+    // `whole`: the caller's own copy of `this.text + delta`, shared instead
+    // of building another (a long text built by appending is a V8 rope, one
+    // node per fragment that lives as long as the text).
+    const text = whole !== undefined && whole.length === this.text.length + delta.length ? whole : this.text + delta
     const engine = this.#engine
     if (
       engine !== undefined && engine.version === this.#version &&
