@@ -526,7 +526,7 @@ const main = async () => {
       contestants: {
         floor: "TextDecoder + indexOf(\"\\n\\n\") + JSON.parse of each data",
         lib: "ChatStream.events, Stream.runDrain (one 16 KiB read per Effect Chunk)",
-        libTouch: "ChatStream.events, runForEachChunk reading snapshot / parsed / parsedArguments of every event",
+        libTouch: "ChatStream.events, Stream.runFold reading snapshot / parsed / parsedArguments of every event",
         libFold: "ChatStream.snapshots, Stream.runDrain (no event derivation, no partial JSON)",
         openai: "client.chat.completions.stream via custom fetch, for await + finalChatCompletion()",
         openaiParse: "same, with a strict tool (tool cases) or json_schema response_format (jsonContent)"

@@ -4,8 +4,9 @@
  *
  * - floor: TextDecoder + indexOf("\n\n") + JSON.parse of every data; nothing else.
  * - lib: `ChatStream.events`, drained.
- * - libTouch: `ChatStream.events`, reading every event's `snapshot`, `parsed`,
- *   `parsedArguments` (and the value inside the Option).
+ * - libTouch: `ChatStream.events` in a `Stream.runFold`, reading every
+ *   event's `snapshot`, `parsed`, `parsedArguments` (and the value inside the
+ *   Option).
  * - libFold: `ChatStream.snapshots` (SSE + decode + fold, no event derivation,
  *   no partial JSON): the library's own baseline without `parsed`.
  * - openai: `client.chat.completions.stream(...)` over a custom `fetch`,
@@ -104,15 +105,18 @@ export const touch = (event: ChatStreamEvent.ChatStreamEvent): unknown => {
   }
 }
 
+/**
+ * Reads every event in a `Stream.runFold`: a plain function per event, like
+ * `lib`'s `runDrain`, so that touch − lib is the reading itself. (A consumer
+ * that wraps its work in an `Effect.sync` per event or per chunk costs
+ * 40–80% more on any stream, the library's or not: `bench/consumers.ts`.)
+ */
 export const libTouch = (pieces: ReadonlyArray<Uint8Array>): Promise<void> =>
   Effect.runPromise(
-    Stream.runForEachChunk(ChatStream.events(bytesOf(pieces)), (chunk) =>
-      Effect.sync(() => {
-        let last: unknown
-        for (const event of chunk) last = touch(event)
-        sink = last
-      }))
-  )
+    Stream.runFold(ChatStream.events(bytesOf(pieces)), undefined as unknown, (_, event) => touch(event))
+  ).then((last) => {
+    sink = last
+  })
 
 export const libFold = (pieces: ReadonlyArray<Uint8Array>): Promise<void> =>
   Effect.runPromise(Stream.runDrain(ChatStream.snapshots(bytesOf(pieces))))
