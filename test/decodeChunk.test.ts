@@ -155,7 +155,11 @@ describe("fast chunk decoding", () => {
         { choices: {} },
         { choices: [{ delta: { tool_calls: [{ function: { arguments: [1] } }] } }] },
         { choices: [{ logprobs: { content: [{ token: null, logprob: 1 }] } }] },
-        { created: "now" }
+        { created: "now" },
+        // `Schema.Int` wants a safe integer
+        { choices: [{ index: 9007199254740993, delta: { content: "Hi" } }] },
+        { choices: [{ index: 1e20 }] },
+        { choices: [{ delta: { tool_calls: [{ index: 1e300 }] } }] }
       ]
     ) {
       expect(decodeChunkFast(json)).toBeUndefined()

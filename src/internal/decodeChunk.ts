@@ -27,7 +27,8 @@ type Check = (value: unknown) => unknown | Reject
 
 const string: Check = (v) => (typeof v === "string" ? v : REJECT)
 const number: Check = (v) => (typeof v === "number" ? v : REJECT)
-const int: Check = (v) => (typeof v === "number" && Number.isInteger(v) ? v : REJECT)
+// `Schema.Int` is a safe integer: 2^53 + 1 or 1e20 is not one.
+const int: Check = (v) => (typeof v === "number" && Number.isSafeInteger(v) ? v : REJECT)
 const unknownArray: Check = (v) => (Array.isArray(v) ? v : REJECT)
 const numberArray: Check = (v) => {
   if (!Array.isArray(v)) return REJECT
@@ -227,7 +228,7 @@ const jsonToolCall = (v: unknown): unknown => {
   const id = v.id
   const type = v.type
   const fn = v.function
-  if (index !== undefined && index !== null && !(typeof index === "number" && Number.isInteger(index))) return REJECT
+  if (index !== undefined && index !== null && !(typeof index === "number" && Number.isSafeInteger(index))) return REJECT
   if (!okString(id) || !okString(type)) return REJECT
   let decodedFn = fn
   if (fn !== undefined && fn !== null) {
@@ -376,7 +377,7 @@ const jsonChoice = (v: unknown): unknown => {
   const finishReason = v.finish_reason
   const lp = v.logprobs
   const u = v.usage
-  if (index !== undefined && index !== null && !(typeof index === "number" && Number.isInteger(index))) return REJECT
+  if (index !== undefined && index !== null && !(typeof index === "number" && Number.isSafeInteger(index))) return REJECT
   if (!okString(finishReason)) return REJECT
   let decodedDelta = delta
   if (delta !== undefined && delta !== null) {
