@@ -3,11 +3,14 @@
  * completion → server-sent events → chunks → snapshots → events, and the
  * final helpers that consume a stream (stream contract §5 and §6).
  *
- * The path of a byte: `Sse.decode` splits the body into events;
- * `decodeEvent` turns each event's data into a chunk, `[DONE]` or a typed
- * error; `Stream.mapAccum` folds the chunks with `ChatStreamEvent.step`
- * (which uses `Snapshot`'s pure fold); the last stage flattens the events
- * and fails, after everything before it was emitted, on the first error.
+ * The path of a byte, all in one channel per read (`bytesChannel`): an SSE
+ * decoder (`Sse.makeDecoder`) splits the body into events; `decodeEvent`
+ * turns each event's data into a chunk, `[DONE]` or a typed error;
+ * `engineStep` folds the chunks with `ChatStreamEvent.step` (which uses
+ * `Snapshot`'s pure fold); the events of the read go out as one `Chunk`, and
+ * the stream fails, after everything before it was emitted, on the first
+ * error. Chunk streams (`eventsFromChunks`) run the same `engineStep` in a
+ * `Stream.mapAccum`.
  *
  * @since 0.1.0
  */
@@ -191,7 +194,8 @@ const attach = <E>(error: E, state: EngineState): E =>
   isChatStreamError(error) ? withSnapshot(error, state.events.accumulator.snapshot) as E : error
 
 /**
- * The step `Stream.mapAccum` runs: folds a chunk and derives its events, or
+ * The step of the byte channel and of the chunk streams' `Stream.mapAccum`:
+ * folds a chunk and derives its events, or
  * ends the stream. With `derive: false` only `Chunk` events are made (for
  * the chunk and snapshot streams, which need no partial JSON).
  */

@@ -60,6 +60,9 @@ export interface ChoiceState {
 /**
  * The fold's state: the snapshot (none before the first chunk) and the
  * per-choice state, in ascending index order like `snapshot.choices`.
+ * Make one with `empty` and `fold` only: the fold knows which of its own
+ * snapshot objects carry unknown fields, and copies an object it did not
+ * make as if it had none.
  *
  * @since 0.1.0
  * @category models
