@@ -87,30 +87,57 @@ export interface Accumulator {
  */
 export const empty: Accumulator = { snapshot: Option.none(), choices: [] }
 
-const KNOWN_CHUNK_KEYS = new Set([
-  "id",
-  "object",
-  "created",
-  "model",
-  "choices",
-  "usage",
-  "system_fingerprint",
-  "service_tier",
-  "obfuscation"
-])
+// The fields each level knows; every other non-null field is carried over.
+// Switches rather than `Set`s: the fold asks for every key of every chunk,
+// and comparing interned strings is several times faster than hashing them.
+type KnownKey = (key: string) => boolean
+
+const KNOWN_CHUNK_KEY: KnownKey = (key) => {
+  switch (key) {
+    case "id":
+    case "object":
+    case "created":
+    case "model":
+    case "choices":
+    case "usage":
+    case "system_fingerprint":
+    case "service_tier":
+    case "obfuscation":
+      return true
+    default:
+      return false
+  }
+}
 // `message` is the snapshot's own: a chunk that sends one is not let replace it.
-const KNOWN_CHOICE_KEYS = new Set(["index", "delta", "finish_reason", "logprobs", "usage", "message"])
-const KNOWN_DELTA_KEYS = new Set([
-  "role",
-  "content",
-  "refusal",
-  "reasoning_content",
-  "reasoning",
-  "reasoning_details",
-  "tool_calls"
-])
-const KNOWN_TOOL_CALL_KEYS = new Set(["index", "id", "type", "function"])
-const KNOWN_FUNCTION_KEYS = new Set(["name", "arguments"])
+const KNOWN_CHOICE_KEY: KnownKey = (key) => {
+  switch (key) {
+    case "index":
+    case "delta":
+    case "finish_reason":
+    case "logprobs":
+    case "usage":
+    case "message":
+      return true
+    default:
+      return false
+  }
+}
+const KNOWN_DELTA_KEY: KnownKey = (key) => {
+  switch (key) {
+    case "role":
+    case "content":
+    case "refusal":
+    case "reasoning_content":
+    case "reasoning":
+    case "reasoning_details":
+    case "tool_calls":
+      return true
+    default:
+      return false
+  }
+}
+const KNOWN_TOOL_CALL_KEY: KnownKey = (key) => key === "index" || key === "id" || key === "type" || key === "function"
+const KNOWN_FUNCTION_KEY: KnownKey = (key) => key === "name" || key === "arguments"
 
 const nonEmpty = (s: string | undefined): s is string => s !== undefined && s !== ""
 
@@ -124,11 +151,11 @@ const decodeUsage = Schema.decodeUnknownOption(CompletionUsage)
 const mergeExtras = (
   target: Record<string, unknown>,
   from: Record<string, unknown>,
-  known: ReadonlySet<string>
+  known: KnownKey
 ): boolean => {
   let merged = false
   for (const key in from) {
-    if (known.has(key)) continue
+    if (known(key)) continue
     const value = from[key]
     if (value !== null && value !== undefined) {
       setOwn(target, key, value)
@@ -152,9 +179,9 @@ const markIrregular = <A extends object>(value: A): A => {
   return value
 }
 
-const hasExtras = (from: Record<string, unknown>, known: ReadonlySet<string>): boolean => {
+const hasExtras = (from: Record<string, unknown>, known: KnownKey): boolean => {
   for (const key in from) {
-    if (!known.has(key) && from[key] !== null && from[key] !== undefined) return true
+    if (!known(key) && from[key] !== null && from[key] !== undefined) return true
   }
   return false
 }
@@ -239,8 +266,8 @@ const foldToolCalls = (
     const id = call.id === "" && nonEmpty(fragment.id) ? fragment.id : call.id
     const setType = !typeSet[position] && nonEmpty(fragment.type)
     const name = call.function.name === "" && nonEmpty(fn?.name) ? fn.name : call.function.name
-    const fnExtras = fn !== undefined && hasExtras(fn, KNOWN_FUNCTION_KEYS)
-    const callExtras = hasExtras(fragment, KNOWN_TOOL_CALL_KEYS)
+    const fnExtras = fn !== undefined && hasExtras(fn, KNOWN_FUNCTION_KEY)
+    const callExtras = hasExtras(fragment, KNOWN_TOOL_CALL_KEY)
     if (id === call.id && !setType && name === call.function.name && args === "" && !fnExtras && !callExtras) {
       continue
     }
@@ -250,9 +277,9 @@ const foldToolCalls = (
       next = { id, type, function: { name, arguments: call.function.arguments + args } }
     } else {
       const nextFunction: Mutable<ToolCall["function"]> = { ...call.function, name, arguments: call.function.arguments + args }
-      if (fnExtras) mergeExtras(nextFunction, fn, KNOWN_FUNCTION_KEYS)
+      if (fnExtras) mergeExtras(nextFunction, fn, KNOWN_FUNCTION_KEY)
       const irregularCall: Mutable<ToolCall> = { ...call, id, type, function: nextFunction }
-      if (callExtras) mergeExtras(irregularCall, fragment, KNOWN_TOOL_CALL_KEYS)
+      if (callExtras) mergeExtras(irregularCall, fragment, KNOWN_TOOL_CALL_KEY)
       next = markIrregular(irregularCall)
     }
     if (setType) {
@@ -357,12 +384,12 @@ export const foldChoice = (
   if (delta.tool_calls !== undefined && delta.tool_calls.length > 0) {
     message.tool_calls = foldToolCalls(state, delta.tool_calls, resolved)
   }
-  if (mergeExtras(message, delta, KNOWN_DELTA_KEYS)) markIrregular(message)
+  if (mergeExtras(message, delta, KNOWN_DELTA_KEY)) markIrregular(message)
 
   const choice = copyChoice(base.choice, message)
   if (nonEmpty(entry.finish_reason)) choice.finish_reason = entry.finish_reason
   if (entry.logprobs !== undefined) choice.logprobs = foldLogprobs(state, base.choice.logprobs, entry.logprobs)
-  if (mergeExtras(choice, entry, KNOWN_CHOICE_KEYS)) markIrregular(choice)
+  if (mergeExtras(choice, entry, KNOWN_CHOICE_KEY)) markIrregular(choice)
   state.choice = choice
   return { state, toolCallIndexes: resolved }
 }
@@ -423,7 +450,7 @@ export const foldHeader = (
   if (nonEmpty(chunk.service_tier)) next.service_tier = chunk.service_tier
   const usage = chunkUsage(chunk)
   if (usage !== undefined) next.usage = usage
-  if (mergeExtras(next, chunk, KNOWN_CHUNK_KEYS)) markIrregular(next)
+  if (mergeExtras(next, chunk, KNOWN_CHUNK_KEY)) markIrregular(next)
   next.choices = choices
   return next
 }

@@ -26,6 +26,8 @@ export const findIndexed = <A>(items: ReadonlyArray<A>, index: number, indexOf: 
  */
 export const upsertIndexed = <A>(items: ReadonlyArray<A>, item: A, indexOf: (item: A) => number): ReadonlyArray<A> => {
   const index = indexOf(item)
+  // The common case (one choice, one tool call): a literal, not a slice.
+  if (items.length === 1 && indexOf(items[0]) === index) return [item]
   let position = items.length
   while (position > 0 && indexOf(items[position - 1]) > index) position--
   if (position > 0 && indexOf(items[position - 1]) === index) {
