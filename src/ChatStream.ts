@@ -234,35 +234,46 @@ const engineStep = (derive: boolean, endIsComplete: boolean) =>
   }
 }
 
-/** Flattens the engine's outputs and fails at the first fault, after everything before it. */
-const emitOrFail = <E>(): Channel.Channel<
+/** A channel that writes events and reads `In`. */
+type EventChannel<In, E, InErr> = Channel.Channel<
   Chunk.Chunk<ChatStreamEvent.ChatStreamEvent>,
-  Chunk.Chunk<ReadonlyArray<Output<E>>>,
+  Chunk.Chunk<In>,
   E,
-  never,
+  InErr,
   unknown,
   unknown
-> => {
-  const loop: Channel.Channel<
-    Chunk.Chunk<ChatStreamEvent.ChatStreamEvent>,
-    Chunk.Chunk<ReadonlyArray<Output<E>>>,
-    E,
-    never,
-    unknown,
-    unknown
-  > = Channel.readWithCause({
+>
+
+/** Appends the engine's outputs to `events` up to the first fault, which it returns. */
+const pushOutputs = <E>(
+  outputs: ReadonlyArray<Output<E>>,
+  events: Array<ChatStreamEvent.ChatStreamEvent>
+): Fault<E> | undefined => {
+  for (let i = 0; i < outputs.length; i++) {
+    const output = outputs[i]
+    if (output instanceof Fault) return output
+    events.push(output)
+  }
+  return undefined
+}
+
+/** Writes `events` (when there are any), then goes on with `next`. */
+const writeThen = <In, E, InErr>(
+  events: Array<ChatStreamEvent.ChatStreamEvent>,
+  next: EventChannel<In, E, InErr>
+): EventChannel<In, E, InErr> =>
+  events.length === 0 ? next : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(events)), next)
+
+/** Flattens the engine's outputs and fails at the first fault, after everything before it. */
+const emitOrFail = <E>(): EventChannel<ReadonlyArray<Output<E>>, E, never> => {
+  const loop: EventChannel<ReadonlyArray<Output<E>>, E, never> = Channel.readWithCause({
     onInput: (input: Chunk.Chunk<ReadonlyArray<Output<E>>>) => {
       const events: Array<ChatStreamEvent.ChatStreamEvent> = []
       for (const outputs of input) {
-        for (const output of outputs) {
-          if (output instanceof Fault) {
-            const failure = Channel.fail(output.error)
-            return events.length === 0 ? failure : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(events)), failure)
-          }
-          events.push(output)
-        }
+        const faulted = pushOutputs(outputs, events)
+        if (faulted !== undefined) return writeThen(events, Channel.fail(faulted.error))
       }
-      return events.length === 0 ? loop : Channel.flatMap(Channel.write(Chunk.unsafeFromArray(events)), () => loop)
+      return writeThen(events, loop)
     },
     onFailure: (cause) => Channel.failCause(cause),
     onDone: () => Channel.void
@@ -309,17 +320,7 @@ const onBytes = <A>(
  * flatten), which cost about a fifth of the pipeline. It stops reading at
  * `[DONE]` or at the first failure, so the body is released early.
  */
-const bytesChannel = <E>(
-  options: ResolvedOptions,
-  derive: boolean
-): Channel.Channel<
-  Chunk.Chunk<ChatStreamEvent.ChatStreamEvent>,
-  Chunk.Chunk<Uint8Array>,
-  E | ChatStreamError,
-  E,
-  unknown,
-  unknown
-> =>
+const bytesChannel = <E>(options: ResolvedOptions, derive: boolean): EventChannel<Uint8Array, E | ChatStreamError, E> =>
   Channel.suspend(() => {
     const decoder = Sse.makeDecoder({ maxEventBytes: options.maxEventBytes })
     const run = engineStep(derive, false)<E | ChatStreamError>
@@ -331,14 +332,8 @@ const bytesChannel = <E>(
     const feed = (signal: Signal<E | ChatStreamError>): boolean => {
       const [next, outputs] = run(state, signal)
       state = next
-      for (let i = 0; i < outputs.length; i++) {
-        const output = outputs[i]
-        if (output instanceof Fault) {
-          failure = Option.some(output.error)
-          break
-        }
-        events.push(output)
-      }
+      const faulted = pushOutputs(outputs, events)
+      if (faulted !== undefined) failure = Option.some(faulted.error)
       return !state.ended
     }
     const feedDecoded = (decoded: Sse.Decoded): boolean => {
@@ -348,30 +343,14 @@ const bytesChannel = <E>(
       return Option.isNone(decoded.error) || feed(fault(decoded.error.value))
     }
     /** Writes what was made so far, then goes on with `next`. */
-    const flush = (
-      next: Channel.Channel<
-        Chunk.Chunk<ChatStreamEvent.ChatStreamEvent>,
-        Chunk.Chunk<Uint8Array>,
-        E | ChatStreamError,
-        E,
-        unknown,
-        unknown
-      >
-    ) => {
+    const flush = (next: EventChannel<Uint8Array, E | ChatStreamError, E>) => {
       const written = events
       events = []
-      return written.length === 0 ? next : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(written)), next)
+      return writeThen(written, next)
     }
     const end = () => flush(Option.isSome(failure) ? Channel.fail(failure.value) : Channel.void)
 
-    const loop: Channel.Channel<
-      Chunk.Chunk<ChatStreamEvent.ChatStreamEvent>,
-      Chunk.Chunk<Uint8Array>,
-      E | ChatStreamError,
-      E,
-      unknown,
-      unknown
-    > = Channel.readWithCause({
+    const loop: EventChannel<Uint8Array, E | ChatStreamError, E> = Channel.readWithCause({
       onInput: (reads: Chunk.Chunk<Uint8Array>) => {
         for (const read of reads) {
           if (!feedDecoded(decoder.push(read))) return end()
