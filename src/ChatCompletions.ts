@@ -324,6 +324,8 @@ export interface Options {
   readonly includeUsage?: boolean | undefined
   /** The largest server-sent event accepted (default 16 MiB), as in `ChatStream.Options`. */
   readonly maxEventBytes?: number | undefined
+  /** Whether delta events carry partial JSON (default `true`), as in `ChatStream.Options`. */
+  readonly partialJson?: boolean | undefined
 }
 
 /**
@@ -352,6 +354,7 @@ export interface ResolvedOptions {
   readonly maxRetryAfter: Duration.Duration
   readonly includeUsage: boolean
   readonly maxEventBytes: number
+  readonly partialJson: boolean
 }
 
 /**
@@ -378,7 +381,8 @@ export const resolveOptions = (options: Options = {}): ResolvedOptions => ({
   retrySchedule: options.retrySchedule ?? defaultRetrySchedule,
   maxRetryAfter: Duration.decode(options.maxRetryAfter ?? Duration.seconds(60)),
   includeUsage: options.includeUsage ?? true,
-  maxEventBytes: options.maxEventBytes ?? ChatStream.defaultOptions.maxEventBytes
+  maxEventBytes: options.maxEventBytes ?? ChatStream.defaultOptions.maxEventBytes,
+  partialJson: options.partialJson ?? ChatStream.defaultOptions.partialJson
 })
 
 // -----------------------------------------------------------------------------
@@ -625,7 +629,7 @@ export const makeWith = (httpClient: HttpClient.HttpClient, options: Options = {
   const url = internal.joinUrl(resolved.baseUrl, "chat/completions")
   const shownUrl = internal.displayUrl(url)
   const policy = retryPolicy(resolved)
-  const pipelineOptions: ChatStream.Options = { maxEventBytes: resolved.maxEventBytes }
+  const pipelineOptions: ChatStream.Options = { maxEventBytes: resolved.maxEventBytes, partialJson: resolved.partialJson }
 
   const baseHeaders: Record<string, string> = {
     accept: "text/event-stream",

@@ -48,6 +48,13 @@ import * as Sse from "./Sse.js"
 export interface Options {
   /** The largest server-sent event accepted, in bytes (default 16 MiB). */
   readonly maxEventBytes?: number | undefined
+  /**
+   * Whether delta events carry partial JSON: `ContentDelta.parsed` and
+   * `ToolCallArgumentsDelta.parsedArguments` (default true). With `false`
+   * they are `Option.none()` and no incremental parse runs; done events still
+   * carry the parsed whole text. See `ChatStreamEvent.initialWith`.
+   */
+  readonly partialJson?: boolean | undefined
 }
 
 /**
@@ -58,6 +65,7 @@ export interface Options {
  */
 export interface ResolvedOptions {
   readonly maxEventBytes: number
+  readonly partialJson: boolean
 }
 
 /**
@@ -73,10 +81,11 @@ export interface ResolvedOptions {
  * @since 0.1.0
  * @category constructors
  */
-export const defaultOptions: ResolvedOptions = { maxEventBytes: Sse.defaultMaxEventBytes }
+export const defaultOptions: ResolvedOptions = { maxEventBytes: Sse.defaultMaxEventBytes, partialJson: true }
 
 const resolve = (options: Options | undefined): ResolvedOptions => ({
-  maxEventBytes: options?.maxEventBytes ?? defaultOptions.maxEventBytes
+  maxEventBytes: options?.maxEventBytes ?? defaultOptions.maxEventBytes,
+  partialJson: options?.partialJson ?? defaultOptions.partialJson
 })
 
 // -----------------------------------------------------------------------------
@@ -188,7 +197,10 @@ interface EngineState {
   readonly ended: boolean
 }
 
-const initialEngine: EngineState = { events: ChatStreamEvent.initial, ended: false }
+const initialEngine = (options: { readonly partialJson?: boolean | undefined }): EngineState => ({
+  events: ChatStreamEvent.initialWith(options),
+  ended: false
+})
 
 const attach = <E>(error: E, state: EngineState): E =>
   isChatStreamError(error) ? withSnapshot(error, state.events.accumulator.snapshot) as E : error
@@ -211,7 +223,7 @@ const engineStep = (derive: boolean, endIsComplete: boolean) =>
       const accumulator = Snapshot.fold(state.events.accumulator, signal.chunk)
       const snapshot = (accumulator.snapshot as Option.Some<ChatCompletion>).value
       return [
-        { events: { accumulator, choices: state.events.choices }, ended: false },
+        { events: { accumulator, choices: state.events.choices, partialJson: state.events.partialJson }, ended: false },
         [ChatStreamEvent.make(ChatStreamEvent.Chunk, { chunk: signal.chunk, snapshot })]
       ]
     }
@@ -284,11 +296,12 @@ const emitOrFail = <E>(): EventChannel<ReadonlyArray<Output<E>>, E, never> => {
 /** Runs signals through the fold and the event derivation. */
 const runSignals = <E, R>(
   signals: Stream.Stream<Signal<E>, never, R>,
+  initial: EngineState,
   derive: boolean,
   endIsComplete: boolean
 ): Stream.Stream<ChatStreamEvent.ChatStreamEvent, E | IncompleteStreamError, R> =>
   signals.pipe(
-    Stream.mapAccum(initialEngine, engineStep(derive, endIsComplete)<E>),
+    Stream.mapAccum(initial, engineStep(derive, endIsComplete)<E>),
     Stream.pipeThroughChannel(emitOrFail<E | IncompleteStreamError>())
   )
 
@@ -324,7 +337,7 @@ const bytesChannel = <E>(options: ResolvedOptions, derive: boolean): EventChanne
   Channel.suspend(() => {
     const decoder = Sse.makeDecoder({ maxEventBytes: options.maxEventBytes })
     const run = engineStep(derive, false)<E | ChatStreamError>
-    let state = initialEngine
+    let state = initialEngine(options)
     let events: Array<ChatStreamEvent.ChatStreamEvent> = []
     let failure: Option.Option<E | ChatStreamError> = Option.none()
 
@@ -446,7 +459,8 @@ export const snapshots = onBytes((bytes, options) =>
 /**
  * The events of a stream of already decoded chunks. The end of the chunk
  * stream counts as the end of a complete response: the stream that produced
- * the chunks reports truncation by failing.
+ * the chunks reports truncation by failing. Of the options only
+ * `partialJson` applies.
  *
  * @example
  * ```ts
@@ -462,9 +476,14 @@ export const snapshots = onBytes((bytes, options) =>
  * @category pipelines
  */
 export const eventsFromChunks = <E, R>(
-  chunks: Stream.Stream<ChatCompletionChunk, E, R>
+  chunks: Stream.Stream<ChatCompletionChunk, E, R>,
+  options?: Pick<Options, "partialJson">
 ): Stream.Stream<ChatStreamEvent.ChatStreamEvent, E, R> =>
-  runSignals(chunkSignals(chunks), true, true) as Stream.Stream<ChatStreamEvent.ChatStreamEvent, E, R>
+  runSignals(chunkSignals(chunks), initialEngine(options ?? {}), true, true) as Stream.Stream<
+    ChatStreamEvent.ChatStreamEvent,
+    E,
+    R
+  >
 
 /**
  * The snapshot after every chunk: the chunks folded with `Stream.mapAccum`.
@@ -754,7 +773,8 @@ export const layerWith = (options: Options): Layer.Layer<ChatStream> => Layer.su
 
 /**
  * The service with options read from configuration:
- * `CHAT_STREAM_MAX_EVENT_BYTES` (optional).
+ * `CHAT_STREAM_MAX_EVENT_BYTES` and `CHAT_STREAM_PARTIAL_JSON` (both
+ * optional).
  *
  * @example
  * ```ts
@@ -769,6 +789,9 @@ export const layerWith = (options: Options): Layer.Layer<ChatStream> => Layer.su
 export const layerConfig = (
   config: Config.Config<Options> = Config.all({
     maxEventBytes: Config.option(Config.integer("CHAT_STREAM_MAX_EVENT_BYTES")).pipe(
+      Config.map(Option.getOrUndefined)
+    ),
+    partialJson: Config.option(Config.boolean("CHAT_STREAM_PARTIAL_JSON")).pipe(
       Config.map(Option.getOrUndefined)
     )
   })

@@ -581,13 +581,14 @@ export interface ToolCallState {
   readonly json: JsonState
 }
 
-const newToolCallState = (index: number): ToolCallState => ({
+/** `json` starts undecided, or `null` (not parsed) when partial JSON is off. */
+const newToolCallState = (index: number, partialJson: boolean): ToolCallState => ({
   index,
   done: false,
   id: "",
   name: "",
   arguments: "",
-  json: undefined
+  json: partialJson ? undefined : null
 })
 
 /**
@@ -620,6 +621,11 @@ export interface ChoiceState {
 export interface State {
   readonly accumulator: Snapshot.Accumulator
   readonly choices: ReadonlyArray<ChoiceState>
+  /**
+   * Whether delta events carry partial JSON (`parsed`, `parsedArguments`);
+   * see `initialWith`.
+   */
+  readonly partialJson: boolean
 }
 
 /**
@@ -635,13 +641,39 @@ export interface State {
  * @since 0.1.0
  * @category constructors
  */
-export const initial: State = { accumulator: Snapshot.empty, choices: [] }
+export const initial: State = { accumulator: Snapshot.empty, choices: [], partialJson: true }
 
-const newChoiceState = (index: number): ChoiceState => ({
+const initialWithoutPartialJson: State = { accumulator: Snapshot.empty, choices: [], partialJson: false }
+
+/**
+ * The state before any chunk, with options. `partialJson: false` skips the
+ * incremental partial-JSON parse: every `ContentDelta.parsed` and
+ * `ToolCallArgumentsDelta.parsedArguments` is `Option.none()`, everything
+ * else is as with `initial` (the done events still carry `JSON.parse` of the
+ * whole text). For consumers that only read the finished values: the parse
+ * is a third or more of the cost of a stream of tool-call arguments.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const [, events] = ChatStreamEvent.step(ChatStreamEvent.initialWith({ partialJson: false }), {
+ *   id: "c1", created: 1, model: "m", choices: [{ index: 0, delta: { content: "{\"a\": 1" } }]
+ * })
+ * // events[1] is a ContentDelta whose parsed is Option.none()
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const initialWith = (options: { readonly partialJson?: boolean | undefined }): State =>
+  options.partialJson === false ? initialWithoutPartialJson : initial
+
+const newChoiceState = (index: number, partialJson: boolean): ChoiceState => ({
   index,
   reasoning: "",
   reasoningDone: false,
-  contentJson: undefined,
+  contentJson: partialJson ? undefined : null,
   contentDone: false,
   refusalDone: false,
   logprobsContentDone: false,
@@ -677,7 +709,8 @@ const toolCallDone = (
   out: Array<ChatStreamEvent>
 ): void => {
   const at = findToolCall(state.toolCalls, index)
-  const previous: ToolCallState = at >= 0 ? state.toolCalls[at] : newToolCallState(index)
+  // A call the derivation never saw gets its done from the snapshot's empty text.
+  const previous: ToolCallState = at >= 0 ? state.toolCalls[at] : newToolCallState(index, false)
   if (previous.done) return
   out.push(
     make(ToolCallArgumentsDone, {
@@ -760,6 +793,7 @@ const choiceEvents = (
   entry: ChatCompletionChunk["choices"][number],
   choice: Snapshot.ChoiceState,
   resolvedToolCalls: ReadonlyArray<number>,
+  partialJson: boolean,
   out: Array<ChatStreamEvent>
 ): ChoiceState => {
   const state = copyChoiceState(previous)
@@ -812,7 +846,7 @@ const choiceEvents = (
       }
       const fragment = fragments[i]
       const at = findToolCall(state.toolCalls, index)
-      const previous: ToolCallState = at >= 0 ? state.toolCalls[at] : newToolCallState(index)
+      const previous: ToolCallState = at >= 0 ? state.toolCalls[at] : newToolCallState(index, partialJson)
       if (previous.done) continue
       // The same rules as the fold: id and name from the first non-empty value.
       const id = previous.id === "" && fragment.id !== undefined ? fragment.id : previous.id
@@ -883,13 +917,13 @@ export const step = (
   for (const entry of chunk.choices) {
     const { state: choice, toolCallIndexes } = Snapshot.foldChoice(Snapshot.getChoice(folded, entry.index), entry)
     folded = Snapshot.setChoice(folded, choice)
-    const previous = getChoiceState(choices, entry.index) ?? newChoiceState(entry.index)
-    choices = setChoiceState(choices, choiceEvents(previous, entry, choice, toolCallIndexes, out))
+    const previous = getChoiceState(choices, entry.index) ?? newChoiceState(entry.index, state.partialJson)
+    choices = setChoiceState(choices, choiceEvents(previous, entry, choice, toolCallIndexes, state.partialJson, out))
   }
   const snapshot = Snapshot.foldHeader(state.accumulator.snapshot, chunk, folded.map((c) => c.choice))
   const accumulator: Snapshot.Accumulator = { snapshot: Option.some(snapshot), choices: folded }
   out[0] = chunkEvent(chunk, snapshot)
-  return [{ accumulator, choices }, out]
+  return [{ accumulator, choices, partialJson: state.partialJson }, out]
 }
 
 /**
@@ -929,10 +963,11 @@ export const finish = (state: State): readonly [State, ReadonlyArray<ChatStreamE
   let choices = state.choices
   for (const choice of state.accumulator.choices) {
     if (choice.choice.finish_reason !== null) continue
-    const previous = getChoiceState(choices, choice.choice.index) ?? newChoiceState(choice.choice.index)
+    const previous = getChoiceState(choices, choice.choice.index) ??
+      newChoiceState(choice.choice.index, state.partialJson)
     const next = copyChoiceState(previous)
     doneEvents(next, choice, out)
     choices = setChoiceState(choices, next)
   }
-  return [{ accumulator: state.accumulator, choices }, out]
+  return [{ accumulator: state.accumulator, choices, partialJson: state.partialJson }, out]
 }

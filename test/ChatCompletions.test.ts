@@ -74,6 +74,20 @@ describe("ChatCompletionsTest layer", () => {
       usage: { prompt_tokens: 10, completion_tokens: 20 }
     })]))))
 
+  it.live("partialJson: false reaches the pipeline: tool-call deltas carry no parsed value, their dones do", () =>
+    Effect.gen(function*() {
+      const client = yield* ChatCompletions.ChatCompletions
+      expect(client.options.partialJson).toBe(false)
+      const events = Chunk.toArray(yield* Stream.runCollect(ChatCompletions.events(params)))
+      const deltas = events.filter((e) => e._tag === "ToolCallArgumentsDelta")
+      expect(deltas.length).toBeGreaterThan(0)
+      expect(deltas.filter((e) => Option.isSome(e.parsedArguments))).toEqual([])
+      const dones = events.flatMap((e) => e._tag === "ToolCallArgumentsDone" ? [Option.getOrUndefined(e.parsedArguments)] : [])
+      expect(dones).toEqual([{ city: "Oslo" }, { city: "Rome" }])
+    }).pipe(Effect.provide(ChatCompletionsTest.layer([ChatCompletionsTest.transcript({
+      toolCalls: [{ name: "get_weather", arguments: { city: "Oslo" } }, { name: "get_weather", arguments: { city: "Rome" } }]
+    })], { partialJson: false }))))
+
   it.live("an error reply fails with ApiError; a connection failure with ConnectionError", () =>
     Effect.gen(function*() {
       const api = yield* Effect.flip(ChatCompletions.finalContent(params))

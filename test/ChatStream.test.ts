@@ -4,7 +4,7 @@
  * releasing the byte source.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Either, Fiber, Option, Stream } from "effect"
+import { ConfigProvider, Deferred, Effect, Either, Fiber, Option, Stream } from "effect"
 import * as ChatStream from "../src/ChatStream.js"
 import * as ChatStreamError from "../src/ChatStreamError.js"
 import * as Snapshot from "../src/Snapshot.js"
@@ -457,6 +457,22 @@ describe("ChatStream", () => {
         const chunks = yield* Stream.runCollect(chat.chunks(bytesOf(sseBody([...started]))))
         expect(chunks.length).toBe(2)
       }).pipe(Effect.provide(ChatStream.layer)))
+
+    it.effect("layerConfig reads CHAT_STREAM_MAX_EVENT_BYTES and CHAT_STREAM_PARTIAL_JSON; both optional", () =>
+      Effect.gen(function*() {
+        const optionsFrom = (env: Record<string, string>) =>
+          Effect.map(ChatStream.ChatStream, (chat) => chat.options).pipe(
+            Effect.provide(ChatStream.layerConfig()),
+            Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+          )
+        expect(yield* optionsFrom({})).toEqual(ChatStream.defaultOptions)
+        expect(yield* optionsFrom({ CHAT_STREAM_MAX_EVENT_BYTES: "4096", CHAT_STREAM_PARTIAL_JSON: "false" })).toEqual({
+          maxEventBytes: 4096,
+          partialJson: false
+        })
+        const bad = yield* Effect.either(optionsFrom({ CHAT_STREAM_PARTIAL_JSON: "sometimes" }))
+        expect(Either.isLeft(bad)).toBe(true)
+      }))
 
     it.effect("layerWith({ maxEventBytes }): an oversized event fails with SseError after the events before it", () =>
       Effect.gen(function*() {

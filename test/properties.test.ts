@@ -8,7 +8,9 @@
  * (b) the deltas of each thing concatenate to its done's text;
  * (c) every delta has exactly one done after it, and no delta follows its done;
  * (d) every snapshot handed out is unchanged at the end;
- * (e) `parsed` / `parsedArguments` equal partial-json's parse of the text.
+ * (e) `parsed` / `parsedArguments` equal partial-json's parse of the text;
+ * (g) with `partialJson: false` the events are the same but for the deltas'
+ *     `parsed` / `parsedArguments`, which are none.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Option, Schema, Stream } from "effect"
@@ -16,7 +18,7 @@ import * as fc from "effect/FastCheck"
 import { ChatCompletionChunk } from "../src/ChatCompletion.js"
 import * as ChatStream from "../src/ChatStream.js"
 import * as Sse from "../src/Sse.js"
-import type * as ChatStreamEvent from "../src/ChatStreamEvent.js"
+import * as ChatStreamEvent from "../src/ChatStreamEvent.js"
 import {
   bytesOf,
   collect,
@@ -549,6 +551,51 @@ describe("properties", () => {
         expect(done !== undefined && done._tag === "ContentDone" && Option.isSome(done.parsed)).toBe(true)
       }
     }), settings)
+
+  it.effect.prop(
+    "(g) partialJson: false changes nothing but the deltas' parsed values, which are none",
+    [transcriptArb],
+    ([transcript]) =>
+      Effect.gen(function*() {
+        /** The event the option must give for a default one. */
+        const unparsed = (event: Event): Event => {
+          switch (event._tag) {
+            case "ContentDelta":
+              return ChatStreamEvent.make(ChatStreamEvent.ContentDelta, {
+                choiceIndex: event.choiceIndex,
+                delta: event.delta,
+                snapshot: event.snapshot,
+                parsed: Option.none()
+              })
+            case "ToolCallArgumentsDelta":
+              return ChatStreamEvent.make(ChatStreamEvent.ToolCallArgumentsDelta, {
+                choiceIndex: event.choiceIndex,
+                toolCallIndex: event.toolCallIndex,
+                id: event.id,
+                name: event.name,
+                argumentsDelta: event.argumentsDelta,
+                arguments: event.arguments,
+                parsedArguments: Option.none()
+              })
+            default:
+              return event
+          }
+        }
+        const parsed = yield* runEvents(bytesOf(transcript.body))
+        const off = yield* collect(ChatStream.events(bytesOf(transcript.body), { partialJson: false }))
+        expect(off.items).toStrictEqual(parsed.items.map(unparsed))
+        expect(Either.isRight(off.result)).toBe(Either.isRight(parsed.result))
+        // The same through the chunk pipeline and the service layer.
+        const chunks = yield* collect(ChatStream.decodeSse(Sse.decode(bytesOf(transcript.body))))
+        const fromChunks = yield* collect(ChatStream.eventsFromChunks(Stream.fromIterable(chunks.items), { partialJson: false }))
+        const fromChunksParsed = yield* collect(ChatStream.eventsFromChunks(Stream.fromIterable(chunks.items)))
+        expect(fromChunks.items).toStrictEqual(fromChunksParsed.items.map(unparsed))
+        const viaLayer = yield* Effect.flatMap(ChatStream.ChatStream, (chat) => collect(chat.events(bytesOf(transcript.body))))
+          .pipe(Effect.provide(ChatStream.layerWith({ partialJson: false })))
+        expect(viaLayer.items).toStrictEqual(off.items)
+      }),
+    settings
+  )
 
   it.prop("(f) a chunk decodes as the wire Schema decodes it (§2), also in the pipeline", [chunkLikeArb], ([value]) => {
     const text = JSON.stringify(value)
