@@ -84,7 +84,7 @@ const UNIT: Record<CaseKind, string> = {
   jsonContent: "KiB"
 }
 
-const CONTESTANTS: ReadonlyArray<ContestantName> = ["floor", "lib", "libTouch", "libFold", "openai", "openaiParse"]
+const CONTESTANTS: ReadonlyArray<ContestantName> = ["floor", "lib", "libTouch", "libNoParse", "libFold", "openai", "openaiParse"]
 
 /**
  * Runs per case: the verification run is the first warm-up; the smallest
@@ -127,6 +127,8 @@ interface CaseResult {
     openaiOverFloor?: number | undefined
     touchMinusLibMs?: number | undefined
     touchMinusFoldMs?: number | undefined
+    /** libTouch − libNoParse: what the partial-JSON parse of every delta costs. */
+    parseMs?: number | undefined
   }
   /** Scaling exponent against the previous size of the same case. */
   exponent: Partial<Record<ContestantName, number>>
@@ -251,7 +253,8 @@ const runCase = async (g: Generated, names: ReadonlyArray<ContestantName>, first
     libOverFloor: ratio(m.lib, m.floor),
     openaiOverFloor: ratio(m.openai, m.floor),
     touchMinusLibMs: m.libTouch !== undefined && m.lib !== undefined ? m.libTouch - m.lib : undefined,
-    touchMinusFoldMs: m.libTouch !== undefined && m.libFold !== undefined ? m.libTouch - m.libFold : undefined
+    touchMinusFoldMs: m.libTouch !== undefined && m.libFold !== undefined ? m.libTouch - m.libFold : undefined,
+    parseMs: m.libTouch !== undefined && m.libNoParse !== undefined ? m.libTouch - m.libNoParse : undefined
   }
   return result
 }
@@ -275,6 +278,7 @@ const table = (results: ReadonlyArray<CaseResult>): string => {
     "floor",
     "lib",
     "lib+touch",
+    "no parse",
     "lib fold",
     "openai",
     "openai parse",
@@ -296,6 +300,7 @@ const table = (results: ReadonlyArray<CaseResult>): string => {
     msCell(r, "floor"),
     msCell(r, "lib"),
     msCell(r, "libTouch"),
+    msCell(r, "libNoParse"),
     msCell(r, "libFold"),
     msCell(r, "openai"),
     msCell(r, "openaiParse"),
@@ -358,13 +363,14 @@ const targets = (results: ReadonlyArray<CaseResult>, memory: ReadonlyArray<Memor
     const r = find(kind, 200)
     if (r === undefined) return { kind, measured: false }
     const addTouch = r.ratios.touchMinusLibMs
-    const addParse = r.ratios.touchMinusFoldMs
+    const addParse = r.ratios.parseMs
     const half = r.ratios.libTouchOverOpenaiParse
     return {
       kind,
       measured: true,
       touchMinusLibMs: addTouch,
-      touchMinusFoldMs: addParse,
+      touchMinusFoldMs: r.ratios.touchMinusFoldMs,
+      parseMs: addParse,
       libTouchOverOpenaiParse: half,
       openaiParseError: r.errors.openaiParse,
       met: addParse !== undefined && addParse < 100 && half !== undefined && half < 0.5
@@ -527,6 +533,7 @@ const main = async () => {
         floor: "TextDecoder + indexOf(\"\\n\\n\") + JSON.parse of each data",
         lib: "ChatStream.events, Stream.runDrain (one 16 KiB read per Effect Chunk)",
         libTouch: "ChatStream.events, Stream.runFold reading snapshot / parsed / parsedArguments of every event",
+        libNoParse: "libTouch with partialJson: false (tool and JSON cases); libTouch - libNoParse = what parsed costs",
         libFold: "ChatStream.snapshots, Stream.runDrain (no event derivation, no partial JSON)",
         openai: "client.chat.completions.stream via custom fetch, for await + finalChatCompletion()",
         openaiParse: "same, with a strict tool (tool cases) or json_schema response_format (jsonContent)"
@@ -552,7 +559,7 @@ const main = async () => {
       : ""))
   for (const p of verdict.parsedOnEveryDelta.cases) {
     if (!p.measured) continue
-    console.log(`  2 parsed on every delta, ${p.kind} 200 KiB: touch−lib ${f1(p.touchMinusLibMs)} ms, touch−fold ${f1(p.touchMinusFoldMs)} ms, ` +
+    console.log(`  2 parsed on every delta, ${p.kind} 200 KiB: parse (touch − no parse) ${f1(p.parseMs)} ms, touch−lib ${f1(p.touchMinusLibMs)} ms, touch−fold ${f1(p.touchMinusFoldMs)} ms, ` +
       `touch/openaiParse ${f2(p.libTouchOverOpenaiParse)}${p.openaiParseError ? ` (openai parse: ${p.openaiParseError})` : ""}: ${p.met ? "MET" : "NOT MET"}`)
   }
   for (const t of verdict.throughput.cases) {

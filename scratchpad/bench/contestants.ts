@@ -7,6 +7,8 @@
  * - libTouch: `ChatStream.events` in a `Stream.runFold`, reading every
  *   event's `snapshot`, `parsed`, `parsedArguments` (and the value inside the
  *   Option).
+ * - libNoParse: libTouch with `partialJson: false` (tool and JSON cases):
+ *   libTouch − libNoParse is what `parsed` on every delta costs.
  * - libFold: `ChatStream.snapshots` (SSE + decode + fold, no event derivation,
  *   no partial JSON): the library's own baseline without `parsed`.
  * - openai: `client.chat.completions.stream(...)` over a custom `fetch`,
@@ -23,7 +25,7 @@ import * as ChatStream from "../../src/ChatStream.js"
 import type * as ChatStreamEvent from "../../src/ChatStreamEvent.js"
 import { type CaseKind, type Generated, TOOL_NAME, TOOL_PARAMETERS } from "./generate.js"
 
-export type ContestantName = "floor" | "lib" | "libTouch" | "libFold" | "openai" | "openaiParse"
+export type ContestantName = "floor" | "lib" | "libTouch" | "libNoParse" | "libFold" | "openai" | "openaiParse"
 
 /** Keeps results observable so that nothing is optimised away. */
 export let sink: unknown = undefined
@@ -111,12 +113,15 @@ export const touch = (event: ChatStreamEvent.ChatStreamEvent): unknown => {
  * that wraps its work in an `Effect.sync` per event or per chunk costs
  * 40–80% more on any stream, the library's or not: `bench/consumers.ts`.)
  */
-export const libTouch = (pieces: ReadonlyArray<Uint8Array>): Promise<void> =>
+export const libTouch = (pieces: ReadonlyArray<Uint8Array>, options?: ChatStream.Options): Promise<void> =>
   Effect.runPromise(
-    Stream.runFold(ChatStream.events(bytesOf(pieces)), undefined as unknown, (_, event) => touch(event))
+    Stream.runFold(ChatStream.events(bytesOf(pieces), options), undefined as unknown, (_, event) => touch(event))
   ).then((last) => {
     sink = last
   })
+
+/** `libTouch` without the partial-JSON parse (`parsed` is none on every delta). */
+export const libNoParse = (pieces: ReadonlyArray<Uint8Array>): Promise<void> => libTouch(pieces, { partialJson: false })
 
 export const libFold = (pieces: ReadonlyArray<Uint8Array>): Promise<void> =>
   Effect.runPromise(Stream.runDrain(ChatStream.snapshots(bytesOf(pieces))))
@@ -201,7 +206,8 @@ export const openai = async (pieces: ReadonlyArray<Uint8Array>, params: StreamPa
 
 /** Whether a contestant exists for a case. */
 export const applies = (name: ContestantName, kind: CaseKind): boolean =>
-  name !== "openaiParse" || kind === "toolString" || kind === "toolArray" || kind === "jsonContent"
+  (name !== "openaiParse" && name !== "libNoParse") || kind === "toolString" || kind === "toolArray" ||
+  kind === "jsonContent"
 
 /** The text of a final completion the check compares with the expected text. */
 export const finalText = (kind: CaseKind, message: Record<string, any> | undefined): string | undefined => {
@@ -223,6 +229,7 @@ export const runners = (g: Generated): Partial<Record<ContestantName, () => unkn
   floor: () => floor(g.pieces),
   lib: () => lib(g.pieces),
   libTouch: () => libTouch(g.pieces),
+  ...(applies("libNoParse", g.kind) ? { libNoParse: () => libNoParse(g.pieces) } : {}),
   libFold: () => libFold(g.pieces),
   openai: () => openai(g.pieces, openaiParams(g.kind, false)),
   ...(applies("openaiParse", g.kind) ? { openaiParse: () => openai(g.pieces, openaiParams(g.kind, true)) } : {})
