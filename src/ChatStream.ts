@@ -50,9 +50,10 @@ export interface Options {
   readonly maxEventBytes?: number | undefined
   /**
    * Whether delta events carry partial JSON: `ContentDelta.parsed` and
-   * `ToolCallArgumentsDelta.parsedArguments` (default true). With `false`
-   * they are `Option.none()` and no incremental parse runs; done events still
-   * carry the parsed whole text. See `ChatStreamEvent.initialWith`.
+   * `ToolCallArgumentsDelta.parsedArguments` (default true, as contract §4
+   * wants). With `false` they are `Option.none()` and no incremental parse
+   * runs; done events still carry the parsed whole text. See
+   * `ChatStreamEvent.initialWith`.
    */
   readonly partialJson?: boolean | undefined
 }
@@ -467,23 +468,36 @@ export const snapshots = onBytes((bytes, options) =>
  * import { Stream } from "effect"
  * import { ChatStream } from "effect-chat-stream"
  *
- * const events = ChatStream.eventsFromChunks(Stream.make({
+ * const chunks = Stream.make({
  *   id: "c1", created: 0, model: "m", choices: [{ index: 0, delta: { content: "Hi" }, finish_reason: "stop" }]
- * }))
+ * })
+ * const events = ChatStream.eventsFromChunks(chunks)
+ * const unparsed = chunks.pipe(ChatStream.eventsFromChunks({ partialJson: false }))
  * ```
  *
  * @since 0.1.0
  * @category pipelines
  */
-export const eventsFromChunks = <E, R>(
-  chunks: Stream.Stream<ChatCompletionChunk, E, R>,
-  options?: Pick<Options, "partialJson">
-): Stream.Stream<ChatStreamEvent.ChatStreamEvent, E, R> =>
-  runSignals(chunkSignals(chunks), initialEngine(options ?? {}), true, true) as Stream.Stream<
-    ChatStreamEvent.ChatStreamEvent,
-    E,
-    R
-  >
+export const eventsFromChunks: {
+  (
+    options?: Pick<Options, "partialJson">
+  ): <E, R>(chunks: Stream.Stream<ChatCompletionChunk, E, R>) => Stream.Stream<ChatStreamEvent.ChatStreamEvent, E, R>
+  <E, R>(
+    chunks: Stream.Stream<ChatCompletionChunk, E, R>,
+    options?: Pick<Options, "partialJson">
+  ): Stream.Stream<ChatStreamEvent.ChatStreamEvent, E, R>
+} = dual(
+  (args) => isStream(args[0]),
+  <E, R>(
+    chunks: Stream.Stream<ChatCompletionChunk, E, R>,
+    options?: Pick<Options, "partialJson">
+  ): Stream.Stream<ChatStreamEvent.ChatStreamEvent, E, R> =>
+    runSignals(chunkSignals(chunks), initialEngine(options ?? {}), true, true) as Stream.Stream<
+      ChatStreamEvent.ChatStreamEvent,
+      E,
+      R
+    >
+)
 
 /**
  * The snapshot after every chunk: the chunks folded with `Stream.mapAccum`.

@@ -11,8 +11,11 @@ import { chunk, expectedDone, expectedPartial, ofTag, tags } from "./helpers.js"
 type Event = ChatStreamEvent.ChatStreamEvent
 
 /** Runs `step` over raw chunks (and `finish` when asked); the events of each chunk, then those of `finish`. */
-const derive = (raws: ReadonlyArray<unknown>, options?: { readonly finish?: boolean }) => {
-  let state = ChatStreamEvent.initial
+const derive = (
+  raws: ReadonlyArray<unknown>,
+  options?: { readonly finish?: boolean; readonly partialJson?: boolean }
+) => {
+  let state = ChatStreamEvent.initialWith({ partialJson: options?.partialJson })
   const perChunk: Array<ReadonlyArray<Event>> = []
   for (const raw of raws) {
     const [next, out] = ChatStreamEvent.step(state, chunk(raw))
@@ -462,6 +465,28 @@ describe("ChatStreamEvent", () => {
       const { events } = derive([c({ content: "{\"a\": \"x  " })])
       expect(ofTag(events, "ContentDelta")[0].parsed).toEqual(Option.some({ a: "x" }))
       expect(ofTag(events, "ContentDelta")[0].parsed).toEqual(Option.some(partialParse("{\"a\": \"x  ")))
+    })
+
+    it("initialWith({ partialJson: false }): deltas carry none, dones still carry JSON.parse, the rest is unchanged", () => {
+      const raws = [
+        ...pieces(jsonText, 4).map((p) => c({ content: p })),
+        frag({ index: 0, id: "call_1", function: { name: "f", arguments: "{\"a\": [1, " } }),
+        frag({ index: 0, function: { arguments: "2]}" } })
+      ]
+      const off = derive(raws, { finish: true, partialJson: false })
+      const on = derive(raws, { finish: true })
+      expect(off.state.partialJson).toBe(false)
+      const deltas = [...ofTag(off.events, "ContentDelta"), ...ofTag(off.events, "ToolCallArgumentsDelta")]
+      expect(deltas.length).toBeGreaterThan(2)
+      for (const d of deltas) expect(d._tag === "ContentDelta" ? d.parsed : d.parsedArguments).toEqual(Option.none())
+      expect(ofTag(off.events, "ContentDone")[0].parsed).toEqual(Option.some(JSON.parse(jsonText)))
+      expect(ofTag(off.events, "ToolCallArgumentsDone")[0].parsedArguments).toEqual(Option.some({ a: [1, 2] }))
+      // with the parse on, the same events but for the deltas' parsed values
+      expect(tags(off.events)).toEqual(tags(on.events))
+      expect(ofTag(on.events, "ToolCallArgumentsDelta").map((d) => d.parsedArguments)).toEqual([
+        Option.some({ a: [1] }),
+        Option.some({ a: [1, 2] })
+      ])
     })
 
     it("whitespace before the JSON: none while only whitespace, then the parse", () => {

@@ -48,23 +48,9 @@ import * as ChatStream from "../src/ChatStream.js"
 import * as ChatStreamEvent from "../src/ChatStreamEvent.js"
 import * as Snapshot from "../src/Snapshot.js"
 import { makeChunksArb, textArb } from "./arbitraries/chunks.js"
-import { bytesOf, chunk as decodeChunk, runEvents, sseBody } from "./helpers.js"
+import { breathe, bytesOf, chunk as decodeChunk, propertySettings, runEvents, sseBody } from "./helpers.js"
 
-const runs = Number(process.env.PROPERTY_RUNS ?? 300)
-/** A long run (`PROPERTY_RUNS=10000`) needs more than the default 60 s per test. */
-const settings = { fastCheck: { numRuns: Math.max(runs, 1) }, timeout: Math.max(60_000, runs * 50) }
-
-/**
- * Lets the event loop turn now and then: with `PROPERTY_RUNS=10000` the
- * properties otherwise hold it for minutes, and vitest's worker fails with
- * "Timeout calling onTaskUpdate" although every test passed. (The
- * properties use `it.live`: they read no clock, and the test services that
- * `it.effect` builds for every case cost more than the case itself.)
- */
-let cases = 0
-const breathe = Effect.suspend(() =>
-  ++cases % 50 === 0 ? Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve))) : Effect.void
-)
+const settings = propertySettings
 
 // -----------------------------------------------------------------------------
 // the reference (contract §4, §5), plain and mutable

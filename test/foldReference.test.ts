@@ -13,7 +13,7 @@
  *     left untouched (lazy) until the end.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Option, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
 import * as fc from "effect/FastCheck"
 import {
   ChatCompletion,
@@ -28,9 +28,9 @@ import {
 } from "../src/ChatCompletion.js"
 import * as Snapshot from "../src/Snapshot.js"
 import { chunksArb } from "./arbitraries/chunks.js"
+import { breathe, propertySettings } from "./helpers.js"
 
-const runs = Number(process.env.PROPERTY_RUNS ?? 300)
-const settings = { fastCheck: { numRuns: Math.max(runs, 1) } }
+const settings = propertySettings
 
 // -----------------------------------------------------------------------------
 // the reference fold (contract §3), plain and mutable
@@ -410,23 +410,25 @@ describe("Snapshot.fold against a reference fold written from the contract (§3)
     })
   })
 
-  it.prop("(a) fromChunks equals the reference fold", [chunksArb], ([chunks]) => {
-    expectSame(Option.getOrUndefined(Snapshot.fromChunks(chunks)), referenceFold(chunks))
-  }, settings)
+  it.live.prop("(a) fromChunks equals the reference fold", [chunksArb], ([chunks]) =>
+    Effect.map(breathe, () => {
+      expectSame(Option.getOrUndefined(Snapshot.fromChunks(chunks)), referenceFold(chunks))
+    }), settings)
 
-  it.prop("(b) every intermediate snapshot equals the reference fold of its prefix", [chunksArb], ([chunks]) => {
-    let accumulator = Snapshot.empty
-    expectSame(Option.getOrUndefined(accumulator.snapshot), referenceFold([]))
-    chunks.forEach((chunk, i) => {
-      accumulator = Snapshot.fold(accumulator, chunk)
-      expectSame(Option.getOrUndefined(accumulator.snapshot), referenceFold(chunks.slice(0, i + 1)))
-    })
-  }, settings)
+  it.live.prop("(b) every intermediate snapshot equals the reference fold of its prefix", [chunksArb], ([chunks]) =>
+    Effect.map(breathe, () => {
+      let accumulator = Snapshot.empty
+      expectSame(Option.getOrUndefined(accumulator.snapshot), referenceFold([]))
+      chunks.forEach((chunk, i) => {
+        accumulator = Snapshot.fold(accumulator, chunk)
+        expectSame(Option.getOrUndefined(accumulator.snapshot), referenceFold(chunks.slice(0, i + 1)))
+      })
+    }), settings)
 
-  it.prop(
+  it.live.prop(
     "(c) snapshots handed out earlier are unchanged after folding the rest (serialised when handed out, or left lazy)",
     [chunksArb, fc.array(fc.boolean(), { minLength: 10, maxLength: 10 })],
-    ([chunks, touch]) => {
+    ([chunks, touch]) => Effect.map(breathe, () => {
       let accumulator = Snapshot.empty
       const handedOut: Array<{ readonly snapshot: ChatCompletion; readonly json: string | undefined }> = []
       chunks.forEach((chunk, i) => {
@@ -439,7 +441,7 @@ describe("Snapshot.fold against a reference fold written from the contract (§3)
         if (json !== undefined) expect(JSON.parse(JSON.stringify(snapshot))).toStrictEqual(JSON.parse(json))
         expectSame(snapshot, referenceFold(chunks.slice(0, i + 1)))
       })
-    },
+    }),
     settings
   )
 })

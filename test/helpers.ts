@@ -197,3 +197,28 @@ export const exampleNames = (): Array<string> =>
 /** The body of a worked example. */
 export const readExample = (name: string, ext: "sse" | "jsonl"): string =>
   fs.readFileSync(path.join(examplesDir, `${name}.${ext}`), "utf8")
+
+/** Property runs: 300, or `PROPERTY_RUNS`. */
+export const propertyRuns = Number(process.env.PROPERTY_RUNS ?? 300)
+
+/**
+ * fast-check settings for `propertyRuns` runs, with a per-test timeout that
+ * grows with them (10,000 runs take minutes).
+ */
+export const propertySettings = {
+  fastCheck: { numRuns: Math.max(propertyRuns, 1) },
+  timeout: Math.max(60_000, propertyRuns * 50)
+}
+
+let cases = 0
+
+/**
+ * Lets the event loop turn every 50 cases: a property that holds it for
+ * minutes (`PROPERTY_RUNS=10000`) makes vitest's worker fail with "Timeout
+ * calling onTaskUpdate" although every test passed. For `it.live.prop`
+ * bodies: `it.live` because the cases read no clock, and the test services
+ * `it.effect` builds for every case cost more than a case.
+ */
+export const breathe: Effect.Effect<void> = Effect.suspend(() =>
+  ++cases % 50 === 0 ? Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve))) : Effect.void
+)

@@ -587,7 +587,9 @@ describe("properties", () => {
         expect(Either.isRight(off.result)).toBe(Either.isRight(parsed.result))
         // The same through the chunk pipeline and the service layer.
         const chunks = yield* collect(ChatStream.decodeSse(Sse.decode(bytesOf(transcript.body))))
-        const fromChunks = yield* collect(ChatStream.eventsFromChunks(Stream.fromIterable(chunks.items), { partialJson: false }))
+        const fromChunks = yield* collect(
+          Stream.fromIterable(chunks.items).pipe(ChatStream.eventsFromChunks({ partialJson: false }))
+        )
         const fromChunksParsed = yield* collect(ChatStream.eventsFromChunks(Stream.fromIterable(chunks.items)))
         expect(fromChunks.items).toStrictEqual(fromChunksParsed.items.map(unparsed))
         const viaLayer = yield* Effect.flatMap(ChatStream.ChatStream, (chat) => collect(chat.events(bytesOf(transcript.body))))
