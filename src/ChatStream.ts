@@ -786,9 +786,22 @@ export const layer: Layer.Layer<ChatStream> = Layer.succeed(ChatStream, make())
 export const layerWith = (options: Options): Layer.Layer<ChatStream> => Layer.succeed(ChatStream, make(options))
 
 /**
+ * An optional variable read with `config`; set but blank counts as unset,
+ * as in `ChatCompletions.config`. (Blank is checked first: `Config.integer`
+ * reads "" as 0.)
+ */
+const optionalVariable = <A>(name: string, config: (name: string) => Config.Config<A>): Config.Config<A | undefined> =>
+  Config.string(name).pipe(
+    Config.validate({ message: "Expected nothing (blank counts as unset)", validation: (text) => text.trim() === "" }),
+    Config.map(() => Option.none<A>()),
+    Config.orElse(() => Config.option(config(name))),
+    Config.map(Option.getOrUndefined)
+  )
+
+/**
  * The service with options read from configuration:
  * `CHAT_STREAM_MAX_EVENT_BYTES` and `CHAT_STREAM_PARTIAL_JSON` (both
- * optional).
+ * optional; blank counts as unset).
  *
  * @example
  * ```ts
@@ -802,11 +815,7 @@ export const layerWith = (options: Options): Layer.Layer<ChatStream> => Layer.su
  */
 export const layerConfig = (
   config: Config.Config<Options> = Config.all({
-    maxEventBytes: Config.option(Config.integer("CHAT_STREAM_MAX_EVENT_BYTES")).pipe(
-      Config.map(Option.getOrUndefined)
-    ),
-    partialJson: Config.option(Config.boolean("CHAT_STREAM_PARTIAL_JSON")).pipe(
-      Config.map(Option.getOrUndefined)
-    )
+    maxEventBytes: optionalVariable("CHAT_STREAM_MAX_EVENT_BYTES", Config.integer),
+    partialJson: optionalVariable("CHAT_STREAM_PARTIAL_JSON", Config.boolean)
   })
 ) => Layer.effect(ChatStream, Effect.map(config, make))

@@ -458,7 +458,7 @@ describe("ChatStream", () => {
         expect(chunks.length).toBe(2)
       }).pipe(Effect.provide(ChatStream.layer)))
 
-    it.effect("layerConfig reads CHAT_STREAM_MAX_EVENT_BYTES and CHAT_STREAM_PARTIAL_JSON; both optional", () =>
+    it.effect("layerConfig reads CHAT_STREAM_MAX_EVENT_BYTES and CHAT_STREAM_PARTIAL_JSON; both optional, blank is unset", () =>
       Effect.gen(function*() {
         const optionsFrom = (env: Record<string, string>) =>
           Effect.map(ChatStream.ChatStream, (chat) => chat.options).pipe(
@@ -470,8 +470,13 @@ describe("ChatStream", () => {
           maxEventBytes: 4096,
           partialJson: false
         })
+        expect(yield* optionsFrom({ CHAT_STREAM_MAX_EVENT_BYTES: "", CHAT_STREAM_PARTIAL_JSON: "  " })).toEqual(
+          ChatStream.defaultOptions
+        )
         const bad = yield* Effect.either(optionsFrom({ CHAT_STREAM_PARTIAL_JSON: "sometimes" }))
         expect(Either.isLeft(bad)).toBe(true)
+        const badBytes = yield* Effect.either(optionsFrom({ CHAT_STREAM_MAX_EVENT_BYTES: "12kb" }))
+        expect(Either.isLeft(badBytes)).toBe(true)
       }))
 
     it.effect("layerWith({ maxEventBytes }): an oversized event fails with SseError after the events before it", () =>
