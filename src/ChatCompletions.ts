@@ -927,7 +927,8 @@ export const layer = (options: Options = {}): Layer.Layer<ChatCompletions, never
  * The service with options read from configuration, then overridden by the
  * ones given: `OPENAI_BASE_URL` (default `https://api.openai.com/v1`),
  * `OPENAI_API_KEY` (optional, redacted; empty means none),
- * `OPENAI_ORG_ID` and `OPENAI_PROJECT_ID` (optional).
+ * `OPENAI_ORG_ID` and `OPENAI_PROJECT_ID` (optional), and the pipeline's
+ * `CHAT_STREAM_MAX_EVENT_BYTES` and `CHAT_STREAM_PARTIAL_JSON` (optional).
  *
  * @example
  * ```ts
@@ -956,7 +957,9 @@ const optionalString = (name: string) =>
 
 /**
  * The options `layerConfig` reads: `OPENAI_BASE_URL`, `OPENAI_API_KEY`,
- * `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`.
+ * `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`, and the pipeline's
+ * `CHAT_STREAM_MAX_EVENT_BYTES` and `CHAT_STREAM_PARTIAL_JSON`
+ * (`ChatStream.config`).
  *
  * @example
  * ```ts
@@ -978,8 +981,9 @@ export const config: Config.Config<Options> = Config.all({
     Config.map((value) => Option.getOrUndefined(Option.filter(value, (key) => Redacted.value(key).trim() !== "")))
   ),
   organization: optionalString("OPENAI_ORG_ID"),
-  project: optionalString("OPENAI_PROJECT_ID")
-})
+  project: optionalString("OPENAI_PROJECT_ID"),
+  pipeline: ChatStream.config
+}).pipe(Config.map(({ pipeline, ...client }): Options => ({ ...client, ...pipeline })))
 
 const definedOnly = (options: Options): Options =>
   Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Options

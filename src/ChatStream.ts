@@ -14,7 +14,7 @@
  *
  * @since 0.1.0
  */
-import { Array as Arr, Cause, Channel, Chunk, Config, Context, Effect, Either, Layer, Option, ParseResult, Predicate, Schema, Stream } from "effect"
+import { Array as Arr, Cause, Channel, Chunk, Config, ConfigError, Context, Effect, Either, Layer, Option, ParseResult, Predicate, Schema, Stream } from "effect"
 import { dual } from "effect/Function"
 import type { ChatCompletion, ChatCompletionMessage, ToolCall } from "./ChatCompletion.js"
 import { ChatCompletionChunk } from "./ChatCompletion.js"
@@ -799,9 +799,29 @@ const optionalVariable = <A>(name: string, config: (name: string) => Config.Conf
   )
 
 /**
- * The service with options read from configuration:
- * `CHAT_STREAM_MAX_EVENT_BYTES` and `CHAT_STREAM_PARTIAL_JSON` (both
- * optional; blank counts as unset).
+ * The options read from configuration: `CHAT_STREAM_MAX_EVENT_BYTES` and
+ * `CHAT_STREAM_PARTIAL_JSON` (`true` / `false`), both optional; blank counts
+ * as unset. `ChatCompletions.config` reads them too.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * const limit = Effect.map(ChatStream.config, (options) => options.maxEventBytes)
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const config: Config.Config<Options> = Config.all({
+  maxEventBytes: optionalVariable("CHAT_STREAM_MAX_EVENT_BYTES", Config.integer),
+  partialJson: optionalVariable("CHAT_STREAM_PARTIAL_JSON", Config.boolean)
+})
+
+/**
+ * The service with options read from configuration: `config` (the
+ * `CHAT_STREAM_*` variables) unless another `Config` is given.
  *
  * @example
  * ```ts
@@ -814,8 +834,5 @@ const optionalVariable = <A>(name: string, config: (name: string) => Config.Conf
  * @category layers
  */
 export const layerConfig = (
-  config: Config.Config<Options> = Config.all({
-    maxEventBytes: optionalVariable("CHAT_STREAM_MAX_EVENT_BYTES", Config.integer),
-    partialJson: optionalVariable("CHAT_STREAM_PARTIAL_JSON", Config.boolean)
-  })
-) => Layer.effect(ChatStream, Effect.map(config, make))
+  options: Config.Config<Options> = config
+): Layer.Layer<ChatStream, ConfigError.ConfigError> => Layer.effect(ChatStream, Effect.map(options, make))

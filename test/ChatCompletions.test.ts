@@ -299,6 +299,24 @@ describe("ChatCompletions.layerConfig", () => {
       OPENAI_PROJECT_ID: "proj-env"
     }))))
 
+  it.live("reads the pipeline's CHAT_STREAM_MAX_EVENT_BYTES and CHAT_STREAM_PARTIAL_JSON too; given options win", () =>
+    Effect.gen(function*() {
+      const client = yield* Effect.provide(
+        ChatCompletions.ChatCompletions,
+        configured({ CHAT_STREAM_MAX_EVENT_BYTES: "4096", CHAT_STREAM_PARTIAL_JSON: "false" })
+      )
+      expect(client.options.maxEventBytes).toBe(4096)
+      expect(client.options.partialJson).toBe(false)
+      const unset = yield* Effect.provide(ChatCompletions.ChatCompletions, configured({ CHAT_STREAM_MAX_EVENT_BYTES: "" }))
+      expect(unset.options.maxEventBytes).toBe(ChatStream.defaultOptions.maxEventBytes)
+      expect(unset.options.partialJson).toBe(true)
+      const given = yield* Effect.provide(
+        ChatCompletions.ChatCompletions,
+        configured({ CHAT_STREAM_PARTIAL_JSON: "false" }, { partialJson: true })
+      )
+      expect(given.options.partialJson).toBe(true)
+    }))
+
   it.live("defaults to OpenAI without a key; an empty key is none; given options win", () =>
     Effect.gen(function*() {
       const defaults = yield* Effect.provide(ChatCompletions.ChatCompletions, configured({ OPENAI_API_KEY: "" }))
