@@ -3,8 +3,9 @@
  * chunks decoded by the wire Schema so that its defaults apply.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Option, Schema } from "effect"
+import { Chunk, Effect, Option, Schema, Stream } from "effect"
 import * as ChatCompletion from "../src/ChatCompletion.js"
+import * as ChatStream from "../src/ChatStream.js"
 import * as Snapshot from "../src/Snapshot.js"
 import { chunk, deepFreeze } from "./helpers.js"
 
@@ -616,5 +617,40 @@ describe("Snapshot", () => {
       expect(isSnapshot(snapshot)).toBe(true)
       expect(message(snapshot)).toEqual({ role: "assistant", content: "Hello", refusal: null })
     })
+  })
+
+  describe("\"__proto__\" keys", () => {
+    it.effect("an unknown \"__proto__\" field at any level stays an own data property and never sets a prototype", () =>
+      Effect.gen(function*() {
+        const evil = "{\"polluted\": true}"
+        const lines = [
+          `{"id":"c","created":1,"model":"m","__proto__":${evil},"choices":[{"index":0,"__proto__":${evil},` +
+          `"delta":{"content":"x","__proto__":${evil},"tool_calls":[{"index":0,"id":"t","__proto__":${evil},` +
+          `"function":{"name":"f","arguments":"{}","__proto__":${evil}}}]},` +
+          `"logprobs":{"content":[{"token":"x","logprob":-1,"bytes":[120],"top_logprobs":[]}],"__proto__":${evil}}}]}`,
+          `{"id":"c","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"y"},` +
+          `"logprobs":{"content":[{"token":"y","logprob":-1,"bytes":[121],"top_logprobs":[]}]},"finish_reason":"stop"}]}`
+        ]
+        const body = new TextEncoder().encode(lines.map((line) => `data: ${line}\n\n`).join("") + "data: [DONE]\n\n")
+        const snapshots = Chunk.toArray(yield* Stream.runCollect(ChatStream.snapshots(Stream.make(body))))
+        expect(snapshots).toHaveLength(2)
+        for (const snapshot of snapshots) {
+          const choice = snapshot.choices[0]
+          const objects: ReadonlyArray<object> = [
+            snapshot,
+            choice,
+            choice.message,
+            choice.message.tool_calls![0],
+            choice.message.tool_calls![0].function,
+            choice.logprobs!
+          ]
+          for (const object of objects) {
+            expect(Object.getPrototypeOf(object)).toBe(Object.prototype)
+            expect(Object.getOwnPropertyDescriptor(object, "__proto__")?.value).toEqual({ polluted: true })
+            expect((object as Record<string, unknown>)["polluted"]).toBeUndefined()
+          }
+        }
+        expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined()
+      }))
   })
 })
