@@ -14,7 +14,24 @@
  *
  * @since 0.1.0
  */
-import { Array as Arr, Cause, Channel, Chunk, Config, ConfigError, Context, Effect, Either, Layer, Option, ParseResult, Predicate, Schema, Stream } from "effect"
+import {
+  Array as Arr,
+  Cause,
+  Channel,
+  Chunk,
+  Config,
+  ConfigError,
+  Context,
+  Effect,
+  Either,
+  Layer,
+  Option,
+  ParseResult,
+  Predicate,
+  Runtime,
+  Schema,
+  Stream
+} from "effect"
 import { dual } from "effect/Function"
 import type { ChatCompletion, ChatCompletionMessage, ToolCall } from "./ChatCompletion.js"
 import { ChatCompletionChunk } from "./ChatCompletion.js"
@@ -104,7 +121,7 @@ const formatIssue = (issue: ParseResult.ParseIssue): string =>
 
 /** What one server-sent event means to the pipeline. */
 type Signal<E> =
-  | { readonly _tag: "Chunk"; readonly chunk: ChatCompletionChunk }
+  | { readonly _tag: "Chunk"; readonly chunk: ChatCompletionChunk; readonly text?: string }
   | { readonly _tag: "Done" }
   | { readonly _tag: "End" }
   | { readonly _tag: "Fault"; readonly error: E }
@@ -155,11 +172,33 @@ const decodeWith = (
   }
   const fast = decodeFast(json)
   if (fast !== undefined) return Either.right(fast)
-  return Either.mapLeft(
-    decodeChunkEither(json),
-    (parseError) =>
-      new ChunkDecodeError({ text: text.slice(0, PREVIEW), reason: formatIssue(parseError.issue), snapshot: none })
-  )
+  try {
+    return Either.mapLeft(
+      decodeChunkEither(json),
+      (parseError) =>
+        new ChunkDecodeError({ text: text.slice(0, PREVIEW), reason: formatIssue(parseError.issue), snapshot: none })
+    )
+  } catch (cause) {
+    // The Schema and its error formatter recurse into the value.
+    return Either.left(tooDeep(cause, text, none))
+  }
+}
+
+/**
+ * A payload nested too deeply for a recursive step (the Schema, its error
+ * formatter, `JSON.stringify` of object-valued arguments) is bad input, not a
+ * defect: a `ChunkDecodeError`. Any other exception is rethrown.
+ */
+const tooDeep = (cause: unknown, text: string, snapshot: Option.Option<ChatCompletion>): ChunkDecodeError => {
+  // The Schema's formatter runs an Effect of its own, which throws the
+  // RangeError wrapped in a FiberFailure.
+  const error = Runtime.isFiberFailure(cause) ? Cause.squash(cause[Runtime.FiberFailureCauseId]) : cause
+  if (!(error instanceof RangeError)) throw cause
+  return new ChunkDecodeError({
+    text: text.slice(0, PREVIEW),
+    reason: `nested too deeply to process (${error.message})`,
+    snapshot
+  })
 }
 
 /** One server-sent event → a signal (contract §1 and §2). */
@@ -179,7 +218,7 @@ const decodeEvent = (event: Sse.Event): Signal<ChatStreamError> => {
   }
   if (event.event === "error") return fault(apiErrorFromPayload(json, none))
   const decoded = decodeWith(json, data, decodeJsonChunk)
-  return decoded._tag === "Right" ? { _tag: "Chunk", chunk: decoded.right } : fault(decoded.left)
+  return decoded._tag === "Right" ? { _tag: "Chunk", chunk: decoded.right, text: data } : fault(decoded.left)
 }
 
 // -----------------------------------------------------------------------------
@@ -217,16 +256,22 @@ const engineStep = (derive: boolean, endIsComplete: boolean) =>
   if (state.ended) return [state, []]
   switch (signal._tag) {
     case "Chunk": {
-      if (derive) {
-        const [events, out] = ChatStreamEvent.step(state.events, signal.chunk)
-        return [{ events, ended: false }, out]
+      try {
+        if (derive) {
+          const [events, out] = ChatStreamEvent.step(state.events, signal.chunk)
+          return [{ events, ended: false }, out]
+        }
+        const accumulator = Snapshot.fold(state.events.accumulator, signal.chunk)
+        const snapshot = (accumulator.snapshot as Option.Some<ChatCompletion>).value
+        return [
+          { events: { accumulator, choices: state.events.choices, partialJson: state.events.partialJson }, ended: false },
+          [ChatStreamEvent.make(ChatStreamEvent.Chunk, { chunk: signal.chunk, snapshot })]
+        ]
+      } catch (cause) {
+        // The chunk is not folded in: the error carries the snapshot before it.
+        const error = tooDeep(cause, signal.text ?? "", state.events.accumulator.snapshot)
+        return [{ ...state, ended: true }, [new Fault(error as E | ChunkDecodeError)] as never]
       }
-      const accumulator = Snapshot.fold(state.events.accumulator, signal.chunk)
-      const snapshot = (accumulator.snapshot as Option.Some<ChatCompletion>).value
-      return [
-        { events: { accumulator, choices: state.events.choices, partialJson: state.events.partialJson }, ended: false },
-        [ChatStreamEvent.make(ChatStreamEvent.Chunk, { chunk: signal.chunk, snapshot })]
-      ]
     }
     case "Fault":
       return [{ ...state, ended: true }, [new Fault(attach(signal.error, state))]]
@@ -460,8 +505,9 @@ export const snapshots = onBytes((bytes, options) =>
 /**
  * The events of a stream of already decoded chunks. The end of the chunk
  * stream counts as the end of a complete response: the stream that produced
- * the chunks reports truncation by failing. Of the options only
- * `partialJson` applies.
+ * the chunks reports truncation by failing. A chunk nested too deeply to
+ * fold fails with `ChunkDecodeError`. Of the options only `partialJson`
+ * applies.
  *
  * @example
  * ```ts
@@ -481,20 +527,20 @@ export const snapshots = onBytes((bytes, options) =>
 export const eventsFromChunks: {
   (
     options?: Pick<Options, "partialJson">
-  ): <E, R>(chunks: Stream.Stream<ChatCompletionChunk, E, R>) => Stream.Stream<ChatStreamEvent.ChatStreamEvent, E, R>
+  ): <E, R>(chunks: Stream.Stream<ChatCompletionChunk, E, R>) => Stream.Stream<ChatStreamEvent.ChatStreamEvent, E | ChunkDecodeError, R>
   <E, R>(
     chunks: Stream.Stream<ChatCompletionChunk, E, R>,
     options?: Pick<Options, "partialJson">
-  ): Stream.Stream<ChatStreamEvent.ChatStreamEvent, E, R>
+  ): Stream.Stream<ChatStreamEvent.ChatStreamEvent, E | ChunkDecodeError, R>
 } = dual(
   (args) => isStream(args[0]),
   <E, R>(
     chunks: Stream.Stream<ChatCompletionChunk, E, R>,
     options?: Pick<Options, "partialJson">
-  ): Stream.Stream<ChatStreamEvent.ChatStreamEvent, E, R> =>
+  ): Stream.Stream<ChatStreamEvent.ChatStreamEvent, E | ChunkDecodeError, R> =>
     runSignals(chunkSignals(chunks), initialEngine(options ?? {}), true, true) as Stream.Stream<
       ChatStreamEvent.ChatStreamEvent,
-      E,
+      E | ChunkDecodeError,
       R
     >
 )

@@ -242,6 +242,45 @@ describe("ChatStream", () => {
   })
 
   describe("chunk decoding", () => {
+    describe("a payload nested too deeply for a recursive step", () => {
+      // JSON.parse takes any depth; JSON.stringify, the Schema and its error
+      // formatter recurse. Each of these must be a typed error, not a defect.
+      const deep = "[".repeat(200_000) + "]".repeat(200_000)
+      const chunkText = (choice: string) => `{"id":"c","created":1,"model":"m","choices":[${choice}]}`
+      const cases = {
+        "object-valued tool-call arguments (JSON.stringify)": chunkText(
+          `{"index":0,"delta":{"tool_calls":[{"index":0,"id":"t","function":{"name":"f","arguments":{"a":${deep}}}}]}}`
+        ),
+        "a wrongly typed field (the Schema's error formatter)": chunkText(`{"index":0,"delta":{"content":${deep}}}`)
+      }
+      for (const [name, text] of Object.entries(cases)) {
+        it.effect(`${name}: ChunkDecodeError with the snapshot before it, after the events before it`, () =>
+          Effect.gen(function*() {
+            const body = sseEvents(started) + `data: ${text}\n\n` + sseBody([finish("stop")])
+            const run = yield* runEvents(bytesOf(body))
+            const error = failureOf(run) as ChatStreamError.ChunkDecodeError
+            expect(error._tag).toBe("ChunkDecodeError")
+            expect(carriedContent(error)).toEqual(Option.some("Hello"))
+            expect(error.text).toBe(text.slice(0, 1024))
+            expect(tags(run.items)).toEqual(["ContentDelta", "ContentDelta"])
+            const snapshots = yield* collect(ChatStream.snapshots(bytesOf(body)))
+            expect(failureOf(snapshots)._tag).toBe("ChunkDecodeError")
+            expect(snapshots.items).toHaveLength(2)
+          }))
+      }
+
+      it.effect("eventsFromChunks fails with ChunkDecodeError too (the arguments cannot be serialised)", () =>
+        Effect.gen(function*() {
+          const parsed = JSON.parse(cases["object-valued tool-call arguments (JSON.stringify)"])
+          const chunks = [...started, parsed].map((raw) => ChatStream.decodePayload(raw, ""))
+          const decoded = chunks.map((c) => Either.getOrThrow(c))
+          const run = yield* collect(ChatStream.eventsFromChunks(Stream.fromIterable(decoded)))
+          const error = failureOf(run) as ChatStreamError.ChunkDecodeError
+          expect(error._tag).toBe("ChunkDecodeError")
+          expect(carriedContent(error)).toEqual(Option.some("Hello"))
+        }))
+    })
+
     it.effect("data that is not JSON fails with ChunkDecodeError holding the first 1 KiB and the reason", () =>
       Effect.gen(function*() {
         const text = "not json " + "x".repeat(3000)
