@@ -378,6 +378,15 @@ export const withSnapshot = <E extends ChatStreamError | FinishReasonError>(
   return copy
 }
 
+/** `JSON.stringify(value)`, or a note where it cannot (a value nested too deeply for its recursion). */
+const serialised = (value: unknown): string => {
+  try {
+    return JSON.stringify(value)
+  } catch (cause) {
+    return `(not serialisable: ${cause instanceof Error ? cause.message : String(cause)})`
+  }
+}
+
 /**
  * Builds an `ApiError` from a provider's error payload (`payload.error ??
  * payload`): `message`, `type`, `code`, `param`, the last three `null` when
@@ -404,7 +413,7 @@ export const apiErrorFromPayload = (
     : payload
   const field = (key: string): unknown => Predicate.isRecord(inner) ? inner[key] : undefined
   const text = (value: unknown): string | null =>
-    typeof value === "string" ? value : value === undefined || value === null ? null : JSON.stringify(value)
+    typeof value === "string" ? value : value === undefined || value === null ? null : serialised(value)
   const rawMessage = typeof inner === "string" ? inner : field("message")
   const message = text(rawMessage) ?? (http ? `HTTP ${http.status}` : "The provider reported an error")
   const code = field("code")

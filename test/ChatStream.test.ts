@@ -239,6 +239,23 @@ describe("ChatStream", () => {
         expect([api.message, api.type, api.code, api.param]).toEqual(["quota exceeded", null, null, null])
         expect(Option.isNone(api.snapshot)).toBe(true)
       }))
+
+    it.effect("error fields nested too deeply to serialise still give an ApiError with the snapshot so far", () =>
+      Effect.gen(function*() {
+        const deep = "[".repeat(200_000) + "]".repeat(200_000)
+        const body = sseEvents(started) + `data: {"error":{"message":${deep},"type":"server_error","param":${deep}}}\n\n`
+        const run = yield* runEvents(bytesOf(body))
+        const api = failureOf(run) as ChatStreamError.ApiError
+        expect(api._tag).toBe("ApiError")
+        expect(api.message).toMatch(/^\(not serialisable: /)
+        expect(api.param).toMatch(/^\(not serialisable: /)
+        expect(api.type).toBe("server_error")
+        expect(carriedContent(api)).toEqual(Option.some("Hello"))
+        expect(tags(run.items)).toEqual(["ContentDelta", "ContentDelta"])
+        // small structured fields are still serialised
+        const small = failureOf(yield* runEvents(bytesOf(sseBody([{ error: { message: ["a", 1] } }])))) as ChatStreamError.ApiError
+        expect(small.message).toBe('["a",1]')
+      }))
   })
 
   describe("chunk decoding", () => {
