@@ -60,6 +60,7 @@ import type {
 } from "./ChatStreamError.js"
 import { IncompleteStreamError } from "./ChatStreamError.js"
 import type { ChatStreamEvent } from "./ChatStreamEvent.js"
+import { optionalVariable } from "./internal/config.js"
 import * as internal from "./internal/http.js"
 
 // -----------------------------------------------------------------------------
@@ -950,11 +951,6 @@ export const layerConfig = (
     Effect.flatMap(config, (fromConfig) => make({ ...fromConfig, ...definedOnly(options) }))
   )
 
-const optionalString = (name: string) =>
-  Config.option(Config.string(name)).pipe(
-    Config.map((value) => Option.getOrUndefined(Option.filter(value, (s) => s.trim() !== "")))
-  )
-
 /**
  * The options `layerConfig` reads: `OPENAI_BASE_URL`, `OPENAI_API_KEY`,
  * `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`, and the pipeline's
@@ -976,12 +972,10 @@ const optionalString = (name: string) =>
  * @category layers
  */
 export const config: Config.Config<Options> = Config.all({
-  baseUrl: optionalString("OPENAI_BASE_URL"),
-  apiKey: Config.option(Config.redacted("OPENAI_API_KEY")).pipe(
-    Config.map((value) => Option.getOrUndefined(Option.filter(value, (key) => Redacted.value(key).trim() !== "")))
-  ),
-  organization: optionalString("OPENAI_ORG_ID"),
-  project: optionalString("OPENAI_PROJECT_ID"),
+  baseUrl: optionalVariable("OPENAI_BASE_URL", Config.string),
+  apiKey: optionalVariable("OPENAI_API_KEY", (name) => Config.redacted(name)),
+  organization: optionalVariable("OPENAI_ORG_ID", Config.string),
+  project: optionalVariable("OPENAI_PROJECT_ID", Config.string),
   pipeline: ChatStream.config
 }).pipe(Config.map(({ pipeline, ...client }): Options => ({ ...client, ...pipeline })))
 

@@ -46,6 +46,7 @@ import {
   withSnapshot
 } from "./ChatStreamError.js"
 import * as ChatStreamEvent from "./ChatStreamEvent.js"
+import { optionalVariable } from "./internal/config.js"
 import { decodeChunkFast, decodeJsonChunk } from "./internal/decodeChunk.js"
 import { isStream } from "./internal/stream.js"
 import * as Snapshot from "./Snapshot.js"
@@ -830,19 +831,6 @@ export const layer: Layer.Layer<ChatStream> = Layer.succeed(ChatStream, make())
  * @category layers
  */
 export const layerWith = (options: Options): Layer.Layer<ChatStream> => Layer.succeed(ChatStream, make(options))
-
-/**
- * An optional variable read with `config`; set but blank counts as unset,
- * as in `ChatCompletions.config`. (Blank is checked first: `Config.integer`
- * reads "" as 0.)
- */
-const optionalVariable = <A>(name: string, config: (name: string) => Config.Config<A>): Config.Config<A | undefined> =>
-  Config.string(name).pipe(
-    Config.validate({ message: "Expected nothing (blank counts as unset)", validation: (text) => text.trim() === "" }),
-    Config.map(() => Option.none<A>()),
-    Config.orElse(() => Config.option(config(name))),
-    Config.map(Option.getOrUndefined)
-  )
 
 /**
  * The options read from configuration: `CHAT_STREAM_MAX_EVENT_BYTES` and
