@@ -17,10 +17,39 @@ import {
   isChatStreamError
 } from "./ChatStreamError.js"
 import { ChatStreamEvent } from "./ChatStreamEvent.js"
+import { stringifyIteratively } from "./internal/json.js"
 
 const encodeEventSync = Schema.encodeSync(ChatStreamEvent)
 const encodeCompletionSync = Schema.encodeSync(ChatCompletion)
 const encodeErrorSync = Schema.encodeSync(ChatStreamErrorSchema)
+
+/**
+ * `JSON.stringify(value)` for JSON data at any depth. `JSON.stringify`
+ * recurses and throws a `RangeError` past about 4,500 levels, which a chunk's
+ * unknown field or a parsed value can reach (the library itself never
+ * recurses on input depth); then the same text is produced by a loop with an
+ * explicit stack.
+ *
+ * @example
+ * ```ts
+ * import { JsonLines } from "effect-chat-stream"
+ *
+ * let deep: unknown = 1
+ * for (let i = 0; i < 100_000; i++) deep = [deep]
+ * JsonLines.stringify(deep).length // 200_001
+ * ```
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const stringify = (value: unknown): string => {
+  try {
+    return JSON.stringify(value)
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error
+    return stringifyIteratively(value)
+  }
+}
 
 /**
  * One event as a JSON line (without the newline).
@@ -39,7 +68,7 @@ const encodeErrorSync = Schema.encodeSync(ChatStreamErrorSchema)
  */
 export const event = (value: ChatStreamEvent): string => {
   const { _tag, ...fields } = encodeEventSync(value)
-  return JSON.stringify({ _tag, ...fields })
+  return stringify({ _tag, ...fields })
 }
 
 /**
@@ -57,7 +86,7 @@ export const event = (value: ChatStreamEvent): string => {
  * @category encoding
  */
 export const final = (completion: Option.Option<ChatCompletion>): string =>
-  JSON.stringify({
+  stringify({
     _tag: "Final",
     completion: Option.isSome(completion) ? encodeCompletionSync(completion.value) : null
   })
@@ -117,4 +146,4 @@ export const errorJson = (error: unknown): Record<string, unknown> => {
  * @since 0.1.0
  * @category encoding
  */
-export const failure = (error: unknown): string => JSON.stringify({ _tag: "Failure", error: errorJson(error) })
+export const failure = (error: unknown): string => stringify({ _tag: "Failure", error: errorJson(error) })

@@ -43,7 +43,15 @@ const EVENT_TAGS = [
 export interface PrintOptions {
   readonly json: boolean
   readonly tags: Option.Option<ReadonlySet<string>>
+  /** The pipeline's options (from the `CHAT_STREAM_*` variables). */
+  readonly stream: ChatStream.Options
 }
+
+/** The pipeline's options from the `CHAT_STREAM_*` variables, blank ones left out. */
+const streamOptions = (options: ChatStream.Options): ChatStream.Options => ({
+  ...(options.maxEventBytes === undefined ? {} : { maxEventBytes: options.maxEventBytes }),
+  ...(options.partialJson === undefined ? {} : { partialJson: options.partialJson })
+})
 
 class UsageError extends Error {}
 
@@ -71,7 +79,7 @@ export const printStream = <E, R>(
   const renderer = makeRenderer(write, (text) => process.stderr.write(text), process.stdout.isTTY === true)
   const keep = (event: ChatStreamEvent) => Option.isNone(options.tags) || options.tags.value.has(event._tag)
   let last: Option.Option<ChatCompletion> = Option.none()
-  return ChatStream.events(bytes).pipe(
+  return ChatStream.events(bytes, options.stream).pipe(
     Stream.runForEach((event) =>
       Effect.try({
         try: () => {
@@ -133,7 +141,11 @@ const replay = Command.make(
       for (let at = 0; at < data.length; at += Math.min(size, data.length)) {
         pieces.push(data.subarray(at, Math.min(data.length, at + size)))
       }
-      const code = yield* printStream(Stream.fromIterable(pieces), { json, tags })
+      const stream = yield* Effect.mapError(
+        ChatStream.config,
+        (error) => new UsageError(`bad configuration: ${error.message}`)
+      )
+      const code = yield* printStream(Stream.fromIterable(pieces), { json, tags, stream: streamOptions(stream) })
       process.exitCode = code
     })
 ).pipe(Command.withDescription("render a recorded streaming response body"))
@@ -145,7 +157,8 @@ const replay = Command.make(
 /** One line for an error that came before the body (no answer, or an error answer). */
 const openFailureLine = (error: ChatCompletions.ChatCompletionsError): string => {
   if (error._tag === "ConnectionError") return error.message
-  const where = error.status === undefined ? "" : `HTTP ${error.status}: `
+  // The message may already start with the status (a body without a message of its own).
+  const where = error.status === undefined || error.message.startsWith(`HTTP ${error.status}`) ? "" : `HTTP ${error.status}: `
   const code = error.code === null ? "" : ` [${error.code}]`
   const request = error.requestId === undefined || error.requestId === null ? "" : ` (request ${error.requestId})`
   return `the server answered with an error: ${where}${error.message}${code}${request}`
@@ -224,7 +237,7 @@ const chat = Command.make(
                 new Error(`could not write the recording: ${error instanceof Error ? error.message : String(error)}`)
             }))
         }
-        return yield* printStream(bytes, { json, tags })
+        return yield* printStream(bytes, { json, tags, stream: streamOptions(fromEnv) })
       }).pipe(Effect.scoped, Effect.provide(client))
       process.exitCode = code
     })
