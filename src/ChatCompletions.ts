@@ -7,14 +7,28 @@
  * The path of a request: `stream(params)` POSTs `{ ...params, stream: true }`
  * (with `stream_options.include_usage` unless turned off) to
  * `<baseUrl>/chat/completions` through `@effect/platform`'s `HttpClient`.
- * Until the response's status line arrived, failures are retried with the
- * layer's schedule (429, 408, 409, 5xx, connection refused / reset,
- * request timeout), honouring `retry-after`; a non-2xx answer becomes a
- * typed `ApiError`, a failed connection a `ConnectionError`. The body then
- * goes through `ChatStream.events` / `chunks` / `snapshots`; nothing is
- * retried once the body is being read. A pause longer than the idle timeout
- * between two reads fails the stream with `IncompleteStreamError`
- * (`IdleTimeout`) carrying the snapshot.
+ * A base URL that is not an `http://` or `https://` URL fails every request
+ * with a `ConnectionError` (`InvalidUrl`) before anything is sent. Until the
+ * response's status line arrived, failures are retried with the layer's
+ * schedule (429, 408, 409, 5xx, the request timeout, and the transient
+ * network failures of `retryableConnectionCodes`: connection refused, reset
+ * or closed, connect timeouts, …), honouring `retry-after`; a non-2xx answer
+ * becomes a typed `ApiError`, a failed connection a `ConnectionError`. A
+ * permanent failure (an invalid header, a TLS certificate error) fails on the
+ * first attempt.
+ *
+ * The body of a 2xx answer is judged by its start (after an optional byte
+ * order mark and whitespace): a field line (`data:`, `event:`, `id:`,
+ * `retry:`, a `:` comment) is streamed as it arrives through
+ * `ChatStream.events` / `chunks` / `snapshots`, whatever the content type; a
+ * body starting with `{` or `[` is read whole as JSON (an error object is an
+ * `ApiError`, a non-streamed completion becomes one chunk and `[DONE]`, other
+ * JSON an `ApiError` with a preview); anything else (an HTML page, a text) is
+ * an `ApiError` naming the status and content type with a preview of the
+ * body; an empty body is an `IncompleteStreamError` as in the contract.
+ * Nothing is retried once the body is being read. A pause longer than the
+ * idle timeout between two reads fails the stream with
+ * `IncompleteStreamError` (`IdleTimeout`) carrying the snapshot.
  *
  * The request belongs to the `Scope` of `stream`: closing it, interrupting
  * the fiber, or a consumer that stops early (`Stream.take`) aborts the
@@ -58,7 +72,7 @@ import type {
   ContentFilterFinishReasonError,
   LengthFinishReasonError
 } from "./ChatStreamError.js"
-import { IncompleteStreamError } from "./ChatStreamError.js"
+import { IncompleteStreamError, SseError } from "./ChatStreamError.js"
 import type { ChatStreamEvent } from "./ChatStreamEvent.js"
 import { optionalVariable } from "./internal/config.js"
 import * as internal from "./internal/http.js"
@@ -89,20 +103,26 @@ export type ErrorTypeId = typeof ErrorTypeId
 /**
  * Why a request got no response:
  *
- * - `Transport`: the connection failed (refused, reset, host not found, TLS);
- *   `code` holds the system's code (`ECONNREFUSED`, `ECONNRESET`,
- *   `ENOTFOUND`, `UND_ERR_SOCKET`, …) when there is one.
+ * - `Transport`: the connection failed (refused, reset, host not found, TLS)
+ *   or the request could not be sent (an invalid header value, such as an
+ *   API key with a line break); `code` holds the system's code
+ *   (`ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`, `UND_ERR_SOCKET`,
+ *   `UND_ERR_INVALID_ARG`, `DEPTH_ZERO_SELF_SIGNED_CERT`, …) when there is
+ *   one, and `detail` the underlying message. Only the codes of
+ *   `retryableConnectionCodes` are retried.
  * - `Timeout`: no response (status line and headers) within the request
- *   timeout.
- * - `InvalidUrl`: the base URL does not make a valid URL.
- * - `Encode`: the request body could not be encoded as JSON.
+ *   timeout. Retried.
+ * - `InvalidUrl`: the base URL is not a valid `http://` or `https://` URL
+ *   (`detail` says why); nothing was sent. Not retried.
+ * - `Encode`: the request body could not be encoded as JSON. Not retried.
  *
  * @example
  * ```ts
  * import { ChatCompletions } from "effect-chat-stream"
  *
  * declare const error: ChatCompletions.ConnectionError
- * const retryLater = error.reason === "Transport" || error.reason === "Timeout"
+ * const retryLater = error.reason === "Timeout" ||
+ *   (error.reason === "Transport" && ChatCompletions.retryableConnectionCodes.includes(error.code ?? ""))
  * ```
  *
  * @since 0.1.0
@@ -116,33 +136,85 @@ export const ConnectionErrorReason = Schema.Literal("Transport", "Timeout", "Inv
  */
 export type ConnectionErrorReason = typeof ConnectionErrorReason.Type
 
-const describeCode = (code: string | undefined): string => {
+/**
+ * The error codes of the transient network failures that are retried (with
+ * the layer's `retrySchedule`, before the status line of a response):
+ * connection refused, reset, aborted or closed by the server (`ECONNREFUSED`,
+ * `ECONNRESET`, `ECONNABORTED`, `ENETRESET`, `UND_ERR_SOCKET`), a write to a
+ * closed socket (`EPIPE`), timeouts while connecting or waiting for the
+ * headers (`ETIMEDOUT`, `UND_ERR_CONNECT_TIMEOUT`, `UND_ERR_HEADERS_TIMEOUT`),
+ * an unreachable network or host (`ENETUNREACH`, `ENETDOWN`, `EHOSTUNREACH`,
+ * `EHOSTDOWN`) and a name lookup that failed for now (`EAI_AGAIN`). Every
+ * other failure — an invalid header or argument (`UND_ERR_INVALID_ARG`), a
+ * TLS certificate error, an unknown host (`ENOTFOUND`), a failure without a
+ * code — fails on the first attempt.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * ChatCompletions.retryableConnectionCodes.includes("ECONNRESET") // true
+ * ChatCompletions.retryableConnectionCodes.includes("UND_ERR_INVALID_ARG") // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const retryableConnectionCodes: ReadonlyArray<string> = internal.RETRYABLE_CONNECTION_CODES
+
+const describeCode = (code: string | undefined): string | undefined => {
   switch (code) {
     case "ECONNREFUSED":
       return "connection refused"
     case "ECONNRESET":
+    case "ENETRESET":
       return "connection reset"
+    case "ECONNABORTED":
+      return "connection aborted"
     case "ENOTFOUND":
-    case "EAI_AGAIN":
       return "host not found"
+    case "EAI_AGAIN":
+      return "host name lookup failed for now"
     case "ETIMEDOUT":
     case "UND_ERR_CONNECT_TIMEOUT":
       return "connection timed out"
+    case "UND_ERR_HEADERS_TIMEOUT":
+      return "no response headers in time"
     case "UND_ERR_SOCKET":
+    case "EPIPE":
       return "the server closed the connection"
     case "EHOSTUNREACH":
     case "ENETUNREACH":
+    case "EHOSTDOWN":
+    case "ENETDOWN":
       return "host unreachable"
     default:
-      return "connection failed"
+      return undefined
   }
 }
+
+/** Codes of a request that could not be sent as given (a header with a line break or non-Latin-1 text, …). */
+const INVALID_REQUEST_CODES = new Set([
+  "UND_ERR_INVALID_ARG",
+  "ERR_INVALID_CHAR",
+  "ERR_INVALID_HTTP_TOKEN",
+  "ERR_HTTP_INVALID_HEADER_VALUE",
+  "ERR_INVALID_ARG_TYPE",
+  "ERR_INVALID_ARG_VALUE"
+])
+
+const isCertificateCode = (code: string | undefined): boolean =>
+  code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code)
 
 /**
  * The request got no response: the server could not be reached, the
  * connection broke before the status line, the request timeout passed, or
- * the request could not be built. Carries the URL without its query (a
- * query may hold a key) and never a header.
+ * the request could not be built or sent (an invalid base URL or header).
+ * Carries the URL without its query (a query may hold a key) and never a
+ * header: the request URL, or for `InvalidUrl` the base URL as given. The
+ * message says what went wrong with the underlying detail, e.g.
+ * `Could not reach https://…/chat/completions: self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT); …`
+ * or `Invalid base URL "localhost:8080/v1": it must start with http:// or https:// (did you mean "http://localhost:8080/v1"?)`.
  *
  * @example
  * ```ts
@@ -182,17 +254,26 @@ export class ConnectionError extends Schema.TaggedError<ConnectionError>("effect
     switch (this.reason) {
       case "Transport": {
         const code = this.code === undefined ? "" : ` (${this.code})`
+        const what = describeCode(this.code) ?? this.detail ?? "connection failed"
+        if (this.code !== undefined && INVALID_REQUEST_CODES.has(this.code)) {
+          const hint = /header/i.test(what)
+            ? "; check the API key and the headers for line breaks or characters outside Latin-1"
+            : ""
+          return `Could not send the request to ${this.url}: ${what}${code}${after}${hint}`
+        }
         const hint = this.code === "ECONNREFUSED" || this.code === "ENOTFOUND" || this.code === "EAI_AGAIN"
           ? "; is the server running and the base URL right?"
+          : isCertificateCode(this.code)
+          ? "; the server's TLS certificate is not trusted (NODE_EXTRA_CA_CERTS adds a private CA)"
           : ""
-        return `Could not reach ${this.url}: ${describeCode(this.code)}${code}${after}${hint}`
+        return `Could not reach ${this.url}: ${what}${code}${after}${hint}`
       }
       case "Timeout":
         return `No response from ${this.url} within the request timeout${
           this.detail === undefined ? "" : ` of ${this.detail}`
         }${after}`
       case "InvalidUrl":
-        return `Invalid request URL ${this.url}${detail}; check the base URL`
+        return `Invalid base URL ${JSON.stringify(this.url)}${detail}`
       case "Encode":
         return `The request body could not be encoded as JSON${detail}`
     }
@@ -217,7 +298,8 @@ export const isConnectionError = (u: unknown): u is ConnectionError => Predicate
  * What opening a stream can fail with: the provider's error answer
  * (`ApiError` with `status`, `requestId` and the truncated `body`), or no
  * answer at all (`ConnectionError`). This is also what the retry schedule
- * sees.
+ * sees (only for failures that are retryable: 408, 409, 429, 5xx, the
+ * request timeout and the codes of `retryableConnectionCodes`).
  *
  * @example
  * ```ts
@@ -300,7 +382,10 @@ export const defaultRetrySchedule: Schedule.Schedule<unknown, ChatCompletionsErr
  * @category options
  */
 export interface Options {
-  /** Where `/chat/completions` lives (default `https://api.openai.com/v1`). A query (Azure's `api-version`) is kept. */
+  /**
+   * Where `/chat/completions` lives (default `https://api.openai.com/v1`); an `http://` or `https://` URL, else
+   * every request fails with `ConnectionError` (`InvalidUrl`). A query (Azure's `api-version`) is kept.
+   */
   readonly baseUrl?: string | URL | undefined
   /** Sent as `Authorization: Bearer …`; none for local servers that need no key. */
   readonly apiKey?: Redacted.Redacted<string> | undefined
@@ -315,8 +400,10 @@ export interface Options {
   /** Longest pause between two reads of the body before the stream fails with `IdleTimeout` (default 5 minutes). */
   readonly idleTimeout?: Duration.DurationInput | undefined
   /**
-   * When to retry a retryable failure before the first byte of the body
-   * (default `defaultRetrySchedule`; `Schedule.stop` for none).
+   * When to retry a retryable failure (408, 409, 429, 5xx, the request
+   * timeout, a transient network failure of `retryableConnectionCodes`)
+   * before the status line of a response (default `defaultRetrySchedule`;
+   * `Schedule.stop` for none).
    */
   readonly retrySchedule?: Schedule.Schedule<unknown, ChatCompletionsError> | undefined
   /** A `retry-after` longer than this is not waited for: the error is returned (default 60 seconds). */
@@ -442,7 +529,11 @@ export interface ResponseMeta {
  */
 export interface ChatCompletionStream {
   readonly meta: ResponseMeta
-  /** The body as it arrives (for recording); transport failures and the idle timeout are `IncompleteStreamError`s. */
+  /**
+   * The body as it arrives (for recording) once its start showed an event stream; a JSON completion is given
+   * as the event stream it makes, and a body that is neither fails with `ApiError` (its start in `body`).
+   * Transport failures and the idle timeout are `IncompleteStreamError`s.
+   */
   readonly bytes: Stream.Stream<Uint8Array, ChatStreamError>
   readonly events: Stream.Stream<ChatStreamEvent, ChatStreamError>
   readonly chunks: Stream.Stream<ChatCompletionChunk, ChatStreamError>
@@ -627,7 +718,9 @@ const consumedTwice = () =>
 export const makeWith = (httpClient: HttpClient.HttpClient, options: Options = {}): ChatCompletions["Type"] => {
   const resolved = resolveOptions(options)
   const scopedClient = HttpClient.withScope(httpClient)
-  const url = internal.joinUrl(resolved.baseUrl, "chat/completions")
+  // A base URL that is not http(s) fails each request (typed, nothing sent), never the construction.
+  const urlProblem = internal.baseUrlProblem(resolved.baseUrl)
+  const url = urlProblem === undefined ? internal.joinUrl(resolved.baseUrl, "chat/completions") : resolved.baseUrl
   const shownUrl = internal.displayUrl(url)
   const policy = retryPolicy(resolved)
   const pipelineOptions: ChatStream.Options = { maxEventBytes: resolved.maxEventBytes, partialJson: resolved.partialJson }
@@ -640,6 +733,9 @@ export const makeWith = (httpClient: HttpClient.HttpClient, options: Options = {
   for (const [name, value] of Object.entries(resolved.headers)) baseHeaders[name.toLowerCase()] = value
 
   const buildRequest = (params: ChatCompletionRequest): Effect.Effect<HttpClientRequest.HttpClientRequest, ConnectionError> => {
+    if (urlProblem !== undefined) {
+      return Effect.fail(new ConnectionError({ reason: "InvalidUrl", url: shownUrl, detail: urlProblem, attempts: 0 }))
+    }
     const streamOptions = resolved.includeUsage
       ? {
         stream_options: {
@@ -666,6 +762,11 @@ export const makeWith = (httpClient: HttpClient.HttpClient, options: Options = {
     )
   }
 
+  /**
+   * A failed attempt without a response. The platform client labels every
+   * network failure `Transport`; only the transient ones (by code, see
+   * `retryableConnectionCodes`) are retried, and the request timeout.
+   */
   const connectionFailure = (error: unknown, attempt: number): Failure => {
     if (HttpClientError.isHttpClientError(error) && error._tag === "RequestError") {
       const code = internal.errorCodeOf(error.cause)
@@ -679,7 +780,7 @@ export const makeWith = (httpClient: HttpClient.HttpClient, options: Options = {
           ...(detail !== undefined ? { detail } : {}),
           ...(error.cause !== undefined ? { cause: error.cause } : {})
         }),
-        error.reason === "Transport",
+        error.reason === "Transport" && internal.isRetryableConnectionCode(code),
         Option.none()
       )
     }
@@ -695,7 +796,7 @@ export const makeWith = (httpClient: HttpClient.HttpClient, options: Options = {
         ...(detail !== undefined ? { detail } : {}),
         cause: error
       }),
-      true,
+      internal.isRetryableConnectionCode(code),
       Option.none()
     )
   }
@@ -740,34 +841,104 @@ export const makeWith = (httpClient: HttpClient.HttpClient, options: Options = {
       )
     })
 
-  /** The body of a 2xx: the raw bytes, or a JSON answer made into a stream body. */
+  /**
+   * The body of a 2xx, judged by its start (`internal.sniffBody`): an event
+   * stream is passed on as it arrives (only the first read or two are held
+   * until its start is known); a JSON body is read whole and becomes an
+   * `ApiError` or a stream body of one chunk; anything else an `ApiError`
+   * with a preview; an empty body stays empty (the pipeline makes it an
+   * `IncompleteStreamError`).
+   */
   const bodyOf = (
     response: HttpClientResponse.HttpClientResponse
   ): Stream.Stream<Uint8Array, ChatStreamError> => {
-    const contentType = (response.headers["content-type"] ?? "").toLowerCase()
-    if (!contentType.includes("application/json")) {
-      return withIdleTimeout(Stream.mapError(response.stream, transportError), resolved.idleTimeout)
-    }
-    return Stream.unwrap(
-      Effect.map(readText(response, resolved.maxEventBytes, resolved.idleTimeout), (text): Stream.Stream<
-        Uint8Array,
-        ChatStreamError
-      > => {
-        let json: unknown = undefined
-        try {
-          json = JSON.parse(text)
-        } catch {
-          return Stream.succeed(new TextEncoder().encode(text))
-        }
-        if (Predicate.isRecord(json) && json.error !== undefined && json.error !== null && json.error !== "") {
-          return Stream.fail(internal.apiErrorFromResponse(response.status, response.headers, text, resolved.apiKey))
-        }
-        return Option.match(internal.completionAsSse(json), {
-          onNone: () => Stream.succeed(new TextEncoder().encode(text)),
-          onSome: (sse) => Stream.succeed(new TextEncoder().encode(sse))
-        })
+    // 204 / 205 have no body (a fetch-based client fails to make a stream of none)
+    const raw = response.status === 204 || response.status === 205
+      ? Stream.empty
+      : withIdleTimeout(Stream.mapError(response.stream, transportError), resolved.idleTimeout)
+    return Stream.unwrapScoped(Effect.gen(function*(): Effect.fn.Return<
+      Stream.Stream<Uint8Array, ChatStreamError>,
+      ChatStreamError,
+      Scope.Scope
+    > {
+      const pull = yield* Stream.toPull(raw)
+      const head: Array<Uint8Array> = []
+      let size = 0
+      let ended = false
+      /** Reads once into `head`; false at the end of the body. */
+      const readOnce: Effect.Effect<boolean, IncompleteStreamError> = Effect.matchEffect(pull, {
+        onFailure: Option.match({
+          onNone: () =>
+            Effect.sync(() => {
+              ended = true
+              return false
+            }),
+          onSome: (error) => Effect.fail(error)
+        }),
+        onSuccess: (parts) =>
+          Effect.sync(() => {
+            for (const part of parts) {
+              head.push(part)
+              size += part.length
+            }
+            return true
+          })
       })
-    )
+      const text = () => new TextDecoder().decode(concat(head, size))
+
+      let kind: internal.BodyKind = "Undecided"
+      while (kind === "Undecided") {
+        yield* readOnce
+        kind = internal.sniffBody(head.length === 1 ? head[0] : concat(head, size), ended)
+        // a start of nothing but whitespace this long: let the pipeline judge it
+        if (kind === "Undecided" && size > internal.MAX_ERROR_READ) kind = "Sse"
+      }
+
+      switch (kind) {
+        case "Sse":
+        case "Empty": {
+          const first = Stream.fromIterable(head)
+          return ended ? first : Stream.concat(first, Stream.repeatEffectChunkOption(pull))
+        }
+        case "Json": {
+          while (!ended && size <= resolved.maxEventBytes) yield* readOnce
+          if (size > resolved.maxEventBytes) {
+            return Stream.fail(new SseError({ reason: "EventTooLarge", limit: resolved.maxEventBytes, snapshot: Option.none() }))
+          }
+          const body = text()
+          let json: unknown = undefined
+          try {
+            json = JSON.parse(body)
+          } catch {
+            return Stream.fail(internal.notAStreamError(response.status, response.headers, body, resolved.apiKey))
+          }
+          const errorOf = Array.isArray(json) ? json[0] : json
+          if (Predicate.isRecord(errorOf) && errorOf.error !== undefined && errorOf.error !== null && errorOf.error !== "") {
+            return Stream.fail(internal.apiErrorFromResponse(response.status, response.headers, body, resolved.apiKey))
+          }
+          return Option.match(internal.completionAsSse(json), {
+            onNone: () =>
+              Stream.fail(
+                internal.notAStreamError(
+                  response.status,
+                  response.headers,
+                  body,
+                  resolved.apiKey,
+                  "an event stream or a chat completion"
+                )
+              ),
+            onSome: (sse) => Stream.succeed(new TextEncoder().encode(sse))
+          })
+        }
+        case "Other": {
+          // enough for the error's body; a failure while reading it keeps what arrived
+          while (!ended && size < internal.MAX_ERROR_BODY) {
+            if (!(yield* Effect.orElseSucceed(readOnce, () => false))) break
+          }
+          return Stream.fail(internal.notAStreamError(response.status, response.headers, text(), resolved.apiKey))
+        }
+      }
+    }))
   }
 
   const stream = (params: ChatCompletionRequest): Effect.Effect<ChatCompletionStream, ChatCompletionsError, Scope.Scope> =>

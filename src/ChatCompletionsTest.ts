@@ -54,6 +54,7 @@ import * as ChatCompletions from "./ChatCompletions.js"
  */
 export interface ReplyOptions {
   readonly status?: number | undefined
+  /** Added to `content-type` and `x-request-id: req_test`, replacing them whatever the case of the name. */
   readonly headers?: Readonly<Record<string, string>> | undefined
   readonly pieceSize?: number | undefined
   readonly delay?: Duration.DurationInput | undefined
@@ -96,7 +97,11 @@ const body = (
   _tag: "Body",
   body: bytes,
   status: options?.status ?? defaults.status,
-  headers: { "content-type": defaults.contentType, "x-request-id": "req_test", ...options?.headers },
+  headers: {
+    "content-type": defaults.contentType,
+    "x-request-id": "req_test",
+    ...Object.fromEntries(Object.entries(options?.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]))
+  },
   pieceSize: Math.max(1, options?.pieceSize ?? Number.POSITIVE_INFINITY),
   delay: Duration.decode(options?.delay ?? 0)
 })
@@ -195,7 +200,9 @@ export const error = (
 
 /**
  * No answer: the connection fails before a response (`ECONNREFUSED` by
- * default), as a `ConnectionError` with reason `Transport`.
+ * default), as a `ConnectionError` with reason `Transport`; it is retried
+ * (with a `retrySchedule`) only when the code is one of
+ * `ChatCompletions.retryableConnectionCodes`.
  *
  * @example
  * ```ts
@@ -532,11 +539,16 @@ export const makeHttpClient = (
     return { client, requests: recorded }
   })
 
+/** The options without the keys given as `undefined` (which mean "the default"). */
+const definedOnly = (options: ChatCompletions.Options): ChatCompletions.Options =>
+  Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as ChatCompletions.Options
+
 /**
  * `ChatCompletions` answering with the replies, and the `Requests` it
  * received. Options are those of `ChatCompletions.layer`; by default the
  * base URL is `http://chat-completions.test/v1` and nothing is retried
- * (pass `retrySchedule` to test retries).
+ * (pass `retrySchedule` to test retries). An option given as `undefined`
+ * keeps its default.
  *
  * @example
  * ```ts
@@ -569,7 +581,7 @@ export const layer = (
         ChatCompletions.makeWith(client, {
           baseUrl: "http://chat-completions.test/v1",
           retrySchedule: Schedule.stop,
-          ...options
+          ...definedOnly(options ?? {})
         })
       ).pipe(Context.add(Requests, requests)))
   )

@@ -414,7 +414,7 @@ describe("internal/http", () => {
     expect(error.body).not.toContain("sk-live")
 
     const noMessage = internal.apiErrorFromResponse(500, headers({}), JSON.stringify({ detail: "x" }), Option.none())
-    expect(noMessage).toMatchObject({ message: "HTTP 500", status: 500, requestId: null })
+    expect(noMessage).toMatchObject({ message: `HTTP 500: {"detail":"x"}`, status: 500, requestId: null })
 
     const long = internal.apiErrorFromResponse(500, headers({}), "e".repeat(10_000), Option.none())
     expect(long.message.length).toBeLessThan(300)

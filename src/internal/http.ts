@@ -1,6 +1,7 @@
 /**
  * Pure helpers of the HTTP client service: URLs, headers, `retry-after`,
- * error bodies, non-streamed answers, and what a span records.
+ * which connection failures are retried, error bodies, what a 2xx body is,
+ * non-streamed answers, and what a span records.
  *
  * Nothing here imports `ChatCompletions.ts`, so the service can import it
  * without a cycle.
@@ -23,14 +24,44 @@ export const joinUrl = (base: string | URL, path: string): string => {
   return url.toString()
 }
 
-/** A URL for messages: origin and path only (a query may hold a key, as Gemini's `key=`). */
-export const displayUrl = (url: string): string => {
+const parses = (text: string): URL | undefined => {
   try {
-    const parsed = new URL(url)
-    return `${parsed.origin}${parsed.pathname}`
+    return new URL(text)
   } catch {
-    return url.replace(/[?#].*$/, "")
+    return undefined
   }
+}
+
+/**
+ * Why a base URL cannot be used, or `undefined` when it can: it must parse
+ * as a URL whose scheme is `http:` or `https:`. A base without a scheme
+ * (`localhost:8080/v1`, `127.0.0.1:11434/v1`) gets a suggestion.
+ */
+export const baseUrlProblem = (base: string): string | undefined => {
+  const text = base.trim()
+  if (text === "") return "it is empty"
+  const parsed = parses(text)
+  if (parsed !== undefined && (parsed.protocol === "http:" || parsed.protocol === "https:")) return undefined
+  if (parsed === undefined && /^https?:\/\//i.test(text)) return "it is not a valid URL"
+  const guess = `http://${text}`
+  const suggestion = !/^[a-z][a-z0-9+.-]*:\/\//i.test(text) && parses(guess) !== undefined
+    ? ` (did you mean "${displayUrl(guess)}"?)`
+    : ""
+  return `it must start with http:// or https://${suggestion}`
+}
+
+/**
+ * A URL for messages: scheme, host and path only (a query may hold a key, as
+ * Gemini's `key=`; user info never shows).
+ */
+export const displayUrl = (url: string): string => {
+  const parsed = parses(url)
+  if (parsed === undefined) return url.replace(/[?#].*$/, "")
+  // `origin` is "null" for a scheme that is not http(s) (`localhost:8080/v1` parses with scheme `localhost:`)
+  const origin = parsed.origin !== "null"
+    ? parsed.origin
+    : `${parsed.protocol}${parsed.host === "" ? "" : `//${parsed.host}`}`
+  return `${origin}${parsed.pathname}`
 }
 
 // -----------------------------------------------------------------------------
@@ -78,6 +109,38 @@ export const isRetryableStatus = (status: number, headers: Headers.Headers): boo
   return status === 408 || status === 409 || status === 429 || status >= 500
 }
 
+/**
+ * The error codes of transient network failures, the ones worth another
+ * attempt: the connection was refused, reset, aborted or closed by the other
+ * side, a write hit a closed socket, connecting or waiting for the headers
+ * timed out, the network or host was unreachable, or the name lookup failed
+ * for now (`EAI_AGAIN`, not `ENOTFOUND`). Anything else (an invalid header
+ * or argument, a TLS certificate error, an unknown host, a failure without a
+ * code) fails on the first attempt.
+ */
+export const RETRYABLE_CONNECTION_CODES: ReadonlyArray<string> = [
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "ENETRESET",
+  "EHOSTUNREACH",
+  "EHOSTDOWN",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT"
+]
+
+const retryableCodes = new Set(RETRYABLE_CONNECTION_CODES)
+
+/** Whether a failed connection's code is one of `RETRYABLE_CONNECTION_CODES`. */
+export const isRetryableConnectionCode = (code: string | undefined): boolean =>
+  code !== undefined && retryableCodes.has(code)
+
 // -----------------------------------------------------------------------------
 // errors
 // -----------------------------------------------------------------------------
@@ -103,10 +166,35 @@ const preview = (text: string): string => {
   return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat
 }
 
+/** The start of a text on one line, markup kept (`<!doctype html>…`). */
+const rawPreview = (text: string, max = 200): string => {
+  const flat = text.replace(/^\uFEFF/, "").replace(/\s+/g, " ").trim()
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat
+}
+
+const jsonPreview = (json: unknown): string => {
+  try {
+    return rawPreview(JSON.stringify(json))
+  } catch {
+    return "(not serialisable)"
+  }
+}
+
+const present = (value: unknown): boolean => value !== undefined && value !== null && value !== ""
+
+const hasMessageOf = (inner: unknown): boolean =>
+  Predicate.isRecord(inner)
+    ? typeof inner.message === "string" && inner.message !== ""
+    : typeof inner === "string" && inner !== ""
+
 /**
  * The `ApiError` of a non-2xx response (or a 2xx JSON body holding
  * `error`): the provider's `message` / `type` / `code` / `param` when the body
- * is a JSON error, else `HTTP <status>` and a preview of the text.
+ * is a JSON error with a message (also the first of a JSON array of errors,
+ * as Gemini sends). Otherwise the message is `HTTP <status>` followed by what
+ * there is to show: `HTTP 500 (empty body)`, `HTTP 401 (type auth, code x)`
+ * for an error object holding only those, else a preview of the body
+ * (`HTTP 422: {"detail":[…]}`, `HTTP 404: Not Found`, markup removed).
  */
 export const apiErrorFromResponse = (
   status: number,
@@ -116,26 +204,65 @@ export const apiErrorFromResponse = (
 ): ApiError => {
   const text = scrub(rawText, secret)
   const http = { status, requestId: Option.getOrNull(requestIdOf(headers)), body: truncate(text, MAX_ERROR_BODY) }
+  const withMessage = (message: string) => apiErrorFromPayload({ message }, Option.none(), http)
+  if (text.trim() === "") return withMessage(`HTTP ${status} (empty body)`)
   let json: unknown = undefined
   try {
-    json = text.trim() === "" ? undefined : JSON.parse(text)
+    json = JSON.parse(text)
   } catch {
     json = undefined
   }
+  if (Array.isArray(json) && Predicate.isRecord(json[0]) && hasMessageOf(json[0].error ?? json[0])) {
+    return apiErrorFromPayload(json[0], Option.none(), http)
+  }
   if (Predicate.isRecord(json)) {
     const inner = json.error ?? json
-    const hasMessage = Predicate.isRecord(inner)
-      ? typeof inner.message === "string" && inner.message !== ""
-      : typeof inner === "string" && inner !== ""
-    if (hasMessage) return apiErrorFromPayload(json, Option.none(), http)
-    return apiErrorFromPayload(
-      Predicate.isRecord(inner) ? { ...inner, message: `HTTP ${status}` } : { message: `HTTP ${status}` },
-      Option.none(),
-      http
-    )
+    if (hasMessageOf(inner)) return apiErrorFromPayload(json, Option.none(), http)
+    const fields = Predicate.isRecord(inner) ? inner : {}
+    const onlyTypeAndCode = Predicate.isRecord(inner) &&
+      (present(inner.type) || present(inner.code)) &&
+      Object.entries(inner).every(([key, value]) => ["type", "code", "param", "message"].includes(key) || !present(value)) &&
+      Object.entries(json).every(([key, value]) => key === "error" || !present(value))
+    const shown = onlyTypeAndCode
+      ? ` (${
+        [["type", fields.type], ["code", fields.code]]
+          .filter(([, value]) => present(value))
+          .map(([key, value]) => `${key} ${typeof value === "string" ? value : jsonPreview(value)}`)
+          .join(", ")
+      })`
+      : `: ${jsonPreview(json)}`
+    return apiErrorFromPayload({ ...fields, message: `HTTP ${status}${shown}` }, Option.none(), http)
   }
+  if (json !== undefined) return withMessage(`HTTP ${status}: ${jsonPreview(json)}`)
   const shown = preview(text)
-  return apiErrorFromPayload({ message: shown === "" ? `HTTP ${status}` : `HTTP ${status}: ${shown}` }, Option.none(), http)
+  return withMessage(shown === "" ? `HTTP ${status}` : `HTTP ${status}: ${shown}`)
+}
+
+/**
+ * The `ApiError` of a 2xx answer whose body is not an event stream (an HTML
+ * login page, a text, JSON that is neither an error nor a completion):
+ * `The server answered 200 with text/html, not an event stream: <!doctype html>…`.
+ * `what` replaces "an event stream" (for JSON that is no completion either).
+ */
+export const notAStreamError = (
+  status: number,
+  headers: Headers.Headers,
+  rawText: string,
+  secret: Option.Option<Redacted.Redacted<string>>,
+  what = "an event stream"
+): ApiError => {
+  const text = scrub(rawText, secret)
+  const contentType = headers["content-type"]
+  const shown = rawPreview(text)
+  return apiErrorFromPayload(
+    {
+      message: `The server answered ${status} with ${
+        contentType === undefined || contentType.trim() === "" ? "no content type" : contentType
+      }, not ${what}${shown === "" ? "" : `: ${shown}`}`
+    },
+    Option.none(),
+    { status, requestId: Option.getOrNull(requestIdOf(headers)), body: truncate(text, MAX_ERROR_BODY) }
+  )
 }
 
 /** The `code` of an error or of one of its causes (`ECONNREFUSED`, `UND_ERR_SOCKET`, …). */
@@ -167,6 +294,43 @@ export const errorMessageOf = (error: unknown): string | undefined => {
 // -----------------------------------------------------------------------------
 // a 2xx answer that is not a stream
 // -----------------------------------------------------------------------------
+
+/**
+ * What a 2xx body is, judged from its start (after an optional byte order
+ * mark and whitespace): `Sse` when it starts with a field line (`data`,
+ * `event`, `id`, `retry` followed by `:` or a line end, or a `:` comment),
+ * `Json` when it starts with `{` or `[`, `Empty` when it ended with nothing
+ * else, `Other` for anything else (`<!doctype html>`), and `Undecided` while
+ * more bytes are needed (`ended` false).
+ */
+export type BodyKind = "Sse" | "Json" | "Empty" | "Other" | "Undecided"
+
+const FIELDS = ["data", "event", "id", "retry"].map((name) => Array.from(name, (c) => c.charCodeAt(0)))
+const BOM = [0xef, 0xbb, 0xbf]
+
+export const sniffBody = (bytes: Uint8Array, ended: boolean): BodyKind => {
+  let at = 0
+  if (bytes.length < BOM.length && !ended && bytes.every((b, i) => b === BOM[i])) return "Undecided"
+  if (BOM.every((b, i) => bytes[i] === b)) at = BOM.length
+  while (at < bytes.length && (bytes[at] === 0x20 || bytes[at] === 0x09 || bytes[at] === 0x0a || bytes[at] === 0x0d)) {
+    at++
+  }
+  if (at >= bytes.length) return ended ? "Empty" : "Undecided"
+  const first = bytes[at]
+  if (first === 0x7b || first === 0x5b) return "Json" // { [
+  if (first === 0x3a) return "Sse" // :
+  for (const field of FIELDS) {
+    const available = Math.min(field.length, bytes.length - at)
+    let matches = true
+    for (let i = 0; i < available && matches; i++) matches = bytes[at + i] === field[i]
+    if (!matches) continue
+    if (available < field.length) return ended ? "Other" : "Undecided"
+    const next = bytes[at + field.length]
+    if (next === undefined) return ended ? "Sse" : "Undecided"
+    return next === 0x3a || next === 0x0a || next === 0x0d ? "Sse" : "Other"
+  }
+  return "Other"
+}
 
 /**
  * A non-streamed completion (a server that ignored `stream: true`) as the
