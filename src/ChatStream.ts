@@ -48,6 +48,7 @@ import {
 import * as ChatStreamEvent from "./ChatStreamEvent.js"
 import { optionalVariable } from "./internal/config.js"
 import { decodeChunkFast, decodeJsonChunk } from "./internal/decodeChunk.js"
+import { invalidLimit } from "./internal/sse.js"
 import { isStream } from "./internal/stream.js"
 import * as Snapshot from "./Snapshot.js"
 import * as Sse from "./Sse.js"
@@ -64,7 +65,16 @@ import * as Sse from "./Sse.js"
  * @category models
  */
 export interface Options {
-  /** The largest server-sent event accepted, in bytes (default 16 MiB). */
+  /**
+   * The largest server-sent event accepted, in UTF-8 bytes of its data
+   * (default 16 MiB; see `Sse` for what is counted); a larger one fails the
+   * stream with `SseError` `EventTooLarge`. `Infinity` disables the limit.
+   * A value that is not a positive integer (`NaN`, `0`, negative,
+   * fractional) is not clamped or ignored: every stream of the pipeline (and
+   * of a service made with it) fails at once, before reading, with `SseError`
+   * `InvalidLimit` — a typed failure, not a defect. `config` rejects such a
+   * value with a `ConfigError` instead.
+   */
   readonly maxEventBytes?: number | undefined
   /**
    * Whether delta events carry partial JSON: `ContentDelta.parsed` and
@@ -210,10 +220,15 @@ const decodeEvent = (event: Sse.Event): Signal<ChatStreamError> => {
   try {
     json = JSON.parse(data)
   } catch (cause) {
-    if (event.event === "error") return fault(apiErrorFromPayload(data, none))
+    // Cut inside the last event (§1), whatever its name: an unterminated
+    // `event: error` whose data is not JSON is most likely a cut JSON payload.
     if (!event.terminated) {
-      return fault(new IncompleteStreamError({ reason: "CutInsideEvent", detail: "the last event is not complete JSON", snapshot: none }))
+      const detail = event.event === "error"
+        ? "the last event, an `event: error`, is not complete JSON"
+        : "the last event is not complete JSON"
+      return fault(new IncompleteStreamError({ reason: "CutInsideEvent", detail, snapshot: none }))
     }
+    if (event.event === "error") return fault(apiErrorFromPayload(data, none))
     const reason = cause instanceof Error ? cause.message : String(cause)
     return fault(new ChunkDecodeError({ text: data.slice(0, PREVIEW), reason, snapshot: none }))
   }
@@ -382,6 +397,9 @@ const onBytes = <A>(
  */
 const bytesChannel = <E>(options: ResolvedOptions, derive: boolean): EventChannel<Uint8Array, E | ChatStreamError, E> =>
   Channel.suspend(() => {
+    // an unusable limit fails before anything is read
+    const invalid = invalidLimit(options.maxEventBytes)
+    if (invalid !== undefined) return Channel.fail(invalid)
     const decoder = Sse.makeDecoder({ maxEventBytes: options.maxEventBytes })
     const run = engineStep(derive, false)<E | ChatStreamError>
     let state = initialEngine(options)
@@ -506,9 +524,11 @@ export const snapshots = onBytes((bytes, options) =>
 /**
  * The events of a stream of already decoded chunks. The end of the chunk
  * stream counts as the end of a complete response: the stream that produced
- * the chunks reports truncation by failing. A chunk nested too deeply to
- * fold fails with `ChunkDecodeError`. Of the options only `partialJson`
- * applies.
+ * the chunks reports truncation by failing (as `decodeSse` does). A failure
+ * of the chunk stream ends the events; when it is a `ChatStreamError`
+ * without a snapshot, it is given the last snapshot. A chunk nested too
+ * deeply to fold fails with `ChunkDecodeError`. Of the options only
+ * `partialJson` applies.
  *
  * @example
  * ```ts
@@ -570,8 +590,82 @@ export const snapshotsFromChunks = <E, R>(
   })
 
 /**
+ * Events → chunks, ending at `[DONE]`; at the end of input without it, the
+ * stream is complete only when a choice arrived and every choice got a
+ * `finish_reason` (contract §5), else it fails with `IncompleteStreamError`.
+ */
+const sseChannel = <E>(): Channel.Channel<
+  Chunk.Chunk<ChatCompletionChunk>,
+  Chunk.Chunk<Sse.Event>,
+  E | ChatStreamError,
+  E,
+  unknown,
+  unknown
+> =>
+  Channel.suspend(() => {
+    /** Per choice index seen: whether it got a finish_reason */
+    const finished = new Map<number, boolean>()
+    let unfinished = 0
+    const track = (chunk: ChatCompletionChunk): void => {
+      const choices = chunk.choices
+      for (let i = 0; i < choices.length; i++) {
+        const choice = choices[i]
+        const done = typeof choice.finish_reason === "string" && choice.finish_reason !== ""
+        const before = finished.get(choice.index)
+        if (before === undefined) {
+          finished.set(choice.index, done)
+          if (!done) unfinished++
+        } else if (!before && done) {
+          finished.set(choice.index, true)
+          unfinished--
+        }
+      }
+    }
+    type Out = Channel.Channel<
+      Chunk.Chunk<ChatCompletionChunk>,
+      Chunk.Chunk<Sse.Event>,
+      E | ChatStreamError,
+      E,
+      unknown,
+      unknown
+    >
+    const writeThen = (chunks: Array<ChatCompletionChunk>, next: Out): Out =>
+      chunks.length === 0 ? next : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(chunks)), next)
+    const loop: Out = Channel.readWithCause({
+      onInput: (input: Chunk.Chunk<Sse.Event>) => {
+        const chunks: Array<ChatCompletionChunk> = []
+        for (const event of input) {
+          const signal = decodeEvent(event)
+          if (signal._tag === "Done") return writeThen(chunks, Channel.void)
+          if (signal._tag !== "Chunk") return writeThen(chunks, Channel.fail((signal as { error: ChatStreamError }).error))
+          track(signal.chunk)
+          chunks.push(signal.chunk)
+        }
+        return writeThen(chunks, loop)
+      },
+      onFailure: Channel.failCause,
+      onDone: () =>
+        finished.size > 0 && unfinished === 0
+          ? Channel.void
+          : Channel.fail(new IncompleteStreamError({ reason: "NoFinishReason", snapshot: none }))
+    })
+    return loop
+  })
+
+/**
  * Decodes a stream of server-sent events (from `Sse.decode`, or your own
- * source) into chunks, ending at `[DONE]`; failures carry no snapshot.
+ * source) into chunks, with the byte pipeline's rules (contract §1, §2, §5):
+ * it ends at `[DONE]`, without reading further; when the events end without
+ * it, the stream ends well only if a choice arrived and every choice got a
+ * `finish_reason`, else it fails with `IncompleteStreamError`
+ * (`NoFinishReason`; an empty input too). Bad data, provider errors and a
+ * cut last event fail as in `events`.
+ *
+ * It does not fold the chunks, so its errors carry no snapshot
+ * (`Option.none()`). `eventsFromChunks` adds the last snapshot to an error
+ * that has none, so `eventsFromChunks(decodeSse(Sse.decode(body)))` gives
+ * the same events and the same error, snapshot included, as
+ * `events(body)`.
  *
  * @example
  * ```ts
@@ -580,6 +674,8 @@ export const snapshotsFromChunks = <E, R>(
  *
  * declare const body: Stream.Stream<Uint8Array>
  * const chunks = ChatStream.decodeSse(Sse.decode(body))
+ * // the same as ChatStream.events(body), in three stages
+ * const events = ChatStream.eventsFromChunks(chunks)
  * ```
  *
  * @since 0.1.0
@@ -587,14 +683,7 @@ export const snapshotsFromChunks = <E, R>(
  */
 export const decodeSse = <E, R>(
   events: Stream.Stream<Sse.Event, E, R>
-): Stream.Stream<ChatCompletionChunk, E | ChatStreamError, R> =>
-  events.pipe(
-    Stream.map(decodeEvent),
-    Stream.takeWhile((signal) => signal._tag !== "Done"),
-    Stream.mapEffect((signal) =>
-      signal._tag === "Chunk" ? Effect.succeed(signal.chunk) : Effect.fail((signal as { error: ChatStreamError }).error)
-    )
-  )
+): Stream.Stream<ChatCompletionChunk, E | ChatStreamError, R> => Stream.pipeThroughChannel(events, sseChannel<E>())
 
 // -----------------------------------------------------------------------------
 // final helpers
@@ -779,7 +868,9 @@ export class ChatStream extends Context.Tag("effect-chat-stream/ChatStream")<Cha
 }>() {}
 
 /**
- * Builds the service for the given options.
+ * Builds the service for the given options. An invalid `maxEventBytes` is
+ * kept in `options`, and every stream of the service fails with `SseError`
+ * `InvalidLimit` (see `Options`).
  *
  * @example
  * ```ts
@@ -833,9 +924,11 @@ export const layer: Layer.Layer<ChatStream> = Layer.succeed(ChatStream, make())
 export const layerWith = (options: Options): Layer.Layer<ChatStream> => Layer.succeed(ChatStream, make(options))
 
 /**
- * The options read from configuration: `CHAT_STREAM_MAX_EVENT_BYTES` and
- * `CHAT_STREAM_PARTIAL_JSON` (`true` / `false`), both optional; blank counts
- * as unset. `ChatCompletions.config` reads them too.
+ * The options read from configuration: `CHAT_STREAM_MAX_EVENT_BYTES` (a
+ * positive integer number of bytes; `0`, negative, fractional or non-numeric
+ * values fail with a `ConfigError`) and `CHAT_STREAM_PARTIAL_JSON` (`true` /
+ * `false`), both optional; blank counts as unset. `ChatCompletions.config`
+ * reads them too.
  *
  * @example
  * ```ts
@@ -849,7 +942,10 @@ export const layerWith = (options: Options): Layer.Layer<ChatStream> => Layer.su
  * @category layers
  */
 export const config: Config.Config<Options> = Config.all({
-  maxEventBytes: optionalVariable("CHAT_STREAM_MAX_EVENT_BYTES", Config.integer),
+  maxEventBytes: optionalVariable("CHAT_STREAM_MAX_EVENT_BYTES", (name) =>
+    Config.integer(name).pipe(
+      Config.validate({ message: "Expected a positive integer (a number of bytes)", validation: (n) => n > 0 })
+    )),
   partialJson: optionalVariable("CHAT_STREAM_PARTIAL_JSON", Config.boolean)
 })
 

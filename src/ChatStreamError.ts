@@ -46,8 +46,14 @@ export type TypeId = typeof TypeId
 export const SnapshotSchema = Schema.OptionFromNullOr(ChatCompletion)
 
 /**
- * One server-sent event was larger than the configured limit. The stream
- * stops reading instead of buffering without bound.
+ * The server-sent-events layer stopped.
+ *
+ * - `EventTooLarge`: one server-sent event was larger than the configured
+ *   limit (`maxEventBytes`, in UTF-8 bytes). The stream stops reading instead
+ *   of buffering without bound.
+ * - `InvalidLimit`: the configured `maxEventBytes` (in `limit`) is not a
+ *   positive integer or `Infinity` (`NaN`, `0`, a negative or fractional
+ *   number). The stream fails before decoding anything.
  *
  * @example
  * ```ts
@@ -62,7 +68,7 @@ export const SnapshotSchema = Schema.OptionFromNullOr(ChatCompletion)
  * @category errors
  */
 export class SseError extends Schema.TaggedError<SseError>("effect-chat-stream/SseError")("SseError", {
-  reason: Schema.Literal("EventTooLarge"),
+  reason: Schema.Literal("EventTooLarge", "InvalidLimit"),
   limit: Schema.Number,
   snapshot: SnapshotSchema
 }) {
@@ -75,7 +81,9 @@ export class SseError extends Schema.TaggedError<SseError>("effect-chat-stream/S
    * @since 0.1.0
    */
   override get message(): string {
-    return `A server-sent event exceeded the limit of ${this.limit} bytes; raise \`maxEventBytes\` if the server really sends events this large`
+    return this.reason === "InvalidLimit"
+      ? `\`maxEventBytes\` must be a positive integer number of bytes (or Infinity for no limit), got ${this.limit}`
+      : `A server-sent event exceeded the limit of ${this.limit} bytes; raise \`maxEventBytes\` if the server really sends events this large`
   }
 }
 
@@ -388,9 +396,32 @@ const serialised = (value: unknown): string => {
 }
 
 /**
+ * The message of an error that came without a readable one (absent, empty
+ * or blank): `HTTP <status>` for a response, else a fixed sentence naming the
+ * type and code when there are any.
+ */
+const defaultMessage = (
+  type: string | null,
+  code: string | number | null,
+  http: { readonly status: number } | undefined
+): string => {
+  if (http) return `HTTP ${http.status}`
+  const known = [
+    ...(type !== null && type !== "" ? [type] : []),
+    ...(code !== null && code !== "" ? [`code ${code}`] : [])
+  ]
+  return known.length === 0
+    ? "The provider reported an error"
+    : `The provider reported an error (${known.join(", ")})`
+}
+
+/**
  * Builds an `ApiError` from a provider's error payload (`payload.error ??
  * payload`): `message`, `type`, `code`, `param`, the last three `null` when
- * absent.
+ * absent. The message is never empty: when the payload's is absent, empty
+ * or blank, it is `"The provider reported an error"` followed by the type
+ * and code when known (`"… (server_error, code 500)"`), or `HTTP <status>`
+ * for an HTTP response.
  *
  * @example
  * ```ts
@@ -415,12 +446,15 @@ export const apiErrorFromPayload = (
   const text = (value: unknown): string | null =>
     typeof value === "string" ? value : value === undefined || value === null ? null : serialised(value)
   const rawMessage = typeof inner === "string" ? inner : field("message")
-  const message = text(rawMessage) ?? (http ? `HTTP ${http.status}` : "The provider reported an error")
-  const code = field("code")
+  const rawCode = field("code")
+  const type = text(field("type"))
+  const code = typeof rawCode === "string" || typeof rawCode === "number" ? rawCode : text(rawCode)
+  const given = text(rawMessage)
+  const message = given !== null && given.trim() !== "" ? given : defaultMessage(type, code, http)
   return new ApiError({
     message,
-    type: text(field("type")),
-    code: typeof code === "string" || typeof code === "number" ? code : text(code),
+    type,
+    code,
     param: text(field("param")),
     ...(http ? { status: http.status, requestId: http.requestId, body: http.body } : {}),
     snapshot

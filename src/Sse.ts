@@ -19,15 +19,20 @@
  * - An event whose joined data is `""` is skipped, whatever its name;
  *   whitespace-only data is kept. `[DONE]` and `event: error` are ordinary
  *   events here: the layer above gives them their meaning.
- * - Size limit (`maxEventBytes`, default 16 MiB), counted in UTF-16 code
- *   units (the `length` of JavaScript strings; equal to bytes for ASCII, never
- *   more than bytes otherwise): the stream fails with
+ * - Size limit (`maxEventBytes`, default 16 MiB), counted in UTF-8 bytes
+ *   of the decoded text (the bytes received, except that an invalid byte
+ *   counts as the 3 bytes of its U+FFFD): the stream fails with
  *   `SseError({ reason: "EventTooLarge" })` as soon as the joined data of the
- *   event being built, or any single line (comment, `event:`, unknown field),
- *   passes the limit — while the line is still arriving, so a server sending
- *   1 GB without a newline fails once the limit is passed, with at most about
+ *   event being built (without the `data: ` prefixes, with the `\n` of each
+ *   join), or any single line (comment, `event:`, unknown field), passes the
+ *   limit — while the line is still arriving, so a server sending 1 GB
+ *   without a newline fails once the limit is passed, with at most about
  *   twice the limit buffered. Events completed before that are emitted
- *   first. The result never depends on where the reads are cut.
+ *   first. The result never depends on where the reads are cut. A limit
+ *   that is not a positive integer or `Infinity` (`NaN`, `0`, `-1`, `1.5`)
+ *   is not used: the stream fails at once with
+ *   `SseError({ reason: "InvalidLimit" })`, and a decoder from
+ *   `makeDecoder` gives that error from its first call.
  *
  * Why not a library. The brief preferred `eventsource-parser@3.1.1` or
  * `@effect/experimental@0.61.1`'s `Sse`; both were checked against these
@@ -110,9 +115,11 @@ export interface Event {
 /**
  * Options of `decode` and `makeDecoder`.
  *
- * - `maxEventBytes`: the size limit of one event, in UTF-16 code units
- *   (see the module documentation); `defaultMaxEventBytes` (16 MiB) when
- *   absent. `Infinity` disables the limit.
+ * - `maxEventBytes`: the size limit of one event, in UTF-8 bytes (see the
+ *   module documentation); `defaultMaxEventBytes` (16 MiB) when absent.
+ *   `Infinity` disables the limit. Anything else that is not a positive
+ *   integer (`NaN`, `0`, negative, fractional) fails with
+ *   `SseError({ reason: "InvalidLimit" })` instead of decoding.
  *
  * @example
  * ```ts
@@ -147,9 +154,10 @@ export const defaultMaxEventBytes: number = internal.defaultMaxEventBytes
  * What one call of `Decoder.push` or `Decoder.end` gives.
  *
  * - `events`: the events this input completed, in order.
- * - `error`: `Some` once the size limit was passed. The `events` of the same
- *   call all came before the failure; the decoder stays failed, and later
- *   calls give no events and the same error.
+ * - `error`: `Some` once the size limit was passed (or from the first call
+ *   when the limit is invalid). The `events` of the same call all came
+ *   before the failure; the decoder stays failed, and later calls give no
+ *   events and the same error.
  *
  * @example
  * ```ts
@@ -217,7 +225,8 @@ export const makeDecoder: (options?: Options) => Decoder = internal.makeDecoder
  * once into one chunk of events. At the end of input the unterminated last
  * event is dispatched with `terminated: false`. When an event passes the size
  * limit, the events before it are emitted and the stream then fails with an
- * `SseError` (its snapshot is `Option.none()`).
+ * `SseError` (its snapshot is `Option.none()`); an invalid limit fails the
+ * stream before anything is read.
  *
  * @example
  * ```ts

@@ -56,6 +56,14 @@ export * as ChatStreamError from "./ChatStreamError.js"
 export * as ChatStream from "./ChatStream.js"
 
 /**
+ * The JSON-lines form of a stream (the CLI's `--json`): one event per line,
+ * then `Final` or `Failure`.
+ *
+ * @since 0.1.0
+ */
+export * as JsonLines from "./JsonLines.js"
+
+/**
  * The parameters of a chat completion request: Schemas for the fields
  * people set, open to a provider's own.
  *

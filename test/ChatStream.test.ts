@@ -17,6 +17,7 @@ import {
   ofTag,
   rawChunk,
   readsOf,
+  type Run,
   runEvents,
   sseBody,
   sseEvents,
@@ -138,6 +139,26 @@ describe("ChatStream", () => {
         expect(terminated._tag).toBe("ChunkDecodeError")
       }))
 
+    it.effect("an unterminated event: error whose data is not JSON is a cut too, not an ApiError", () =>
+      Effect.gen(function*() {
+        const body = sseEvents(started) + "event: error\ndata: {\"mess"
+        const run = yield* runEvents(bytesOf(body))
+        const error = failureOf(run)
+        expect(error).toBeInstanceOf(ChatStreamError.IncompleteStreamError)
+        expect((error as ChatStreamError.IncompleteStreamError).reason).toBe("CutInsideEvent")
+        expect(error.message).toContain("event: error")
+        expect(carriedContent(error)).toEqual(Option.some("Hello"))
+        expect(tags(run.items)).toEqual(["ContentDelta", "ContentDelta"])
+        // terminated, the same text is the provider's error, as it stands
+        const terminated = failureOf(yield* runEvents(bytesOf(body + "\n\n"))) as ChatStreamError.ApiError
+        expect(terminated._tag).toBe("ApiError")
+        expect(terminated.message).toBe("{\"mess")
+        // unterminated but valid JSON: an ApiError
+        const json = failureOf(yield* runEvents(bytesOf(sseEvents(started) + "event: error\ndata: {\"message\":\"late\"}")))
+        expect(json._tag).toBe("ApiError")
+        expect(json.message).toBe("late")
+      }))
+
     it.effect("a body that is only [DONE] ends well with no snapshot", () =>
       Effect.gen(function*() {
         const run = yield* runEvents(bytesOf("data: [DONE]\n\n"))
@@ -238,6 +259,37 @@ describe("ChatStream", () => {
         expect(api._tag).toBe("ApiError")
         expect([api.message, api.type, api.code, api.param]).toEqual(["quota exceeded", null, null, null])
         expect(Option.isNone(api.snapshot)).toBe(true)
+      }))
+
+    it.effect("an ApiError's message is never empty: an empty or blank one falls back to a sentence naming the type and code", () =>
+      Effect.gen(function*() {
+        const cases: ReadonlyArray<readonly [string, string]> = [
+          ["data: {\"error\":{\"message\":\"\",\"type\":\"server_error\"}}\n\n", "The provider reported an error (server_error)"],
+          ["data: {\"error\":{\"message\":\"  \",\"code\":500}}\n\n", "The provider reported an error (code 500)"],
+          [
+            "data: {\"error\":{\"message\":\"\",\"type\":\"overloaded\",\"code\":\"529\"}}\n\n",
+            "The provider reported an error (overloaded, code 529)"
+          ],
+          ["data: {\"error\":{\"type\":\"\",\"code\":\"\"}}\n\n", "The provider reported an error"],
+          ["event: error\ndata: {\"error\":\"\"}\n\n", "The provider reported an error"],
+          ["event: error\ndata: {\"message\":\"\"}\n\n", "The provider reported an error"],
+          ["event: error\ndata: {\"message\":\"\",\"type\":\"rate_limit\"}\n\n", "The provider reported an error (rate_limit)"],
+          ["event: error\ndata: {}\n\n", "The provider reported an error"],
+          ["event: error\ndata:  \n\n", "The provider reported an error"]
+        ]
+        for (const [event, message] of cases) {
+          const run = yield* runEvents(bytesOf(sseEvents(started) + event + "data: [DONE]\n\n"))
+          const api = failureOf(run) as ChatStreamError.ApiError
+          expect(api._tag, event).toBe("ApiError")
+          expect(api.message, event).toBe(message)
+          expect(carriedContent(api)).toEqual(Option.some("Hello"))
+        }
+        // the fields keep what was sent
+        const typed = ChatStreamError.apiErrorFromPayload({ error: { message: "", type: "server_error", code: 500 } }, Option.none())
+        expect([typed.type, typed.code]).toEqual(["server_error", 500])
+        // a payload whose error is "" is no error (§2): a chunk without choices
+        const notAnError = yield* runEvents(bytesOf(sseBody([...started, { error: "" }, finish("stop")])))
+        expect(Either.isRight(notAnError.result)).toBe(true)
       }))
 
     it.effect("error fields nested too deeply to serialise still give an ApiError with the snapshot so far", () =>
@@ -533,6 +585,74 @@ describe("ChatStream", () => {
         expect(Either.isLeft(bad)).toBe(true)
         const badBytes = yield* Effect.either(optionsFrom({ CHAT_STREAM_MAX_EVENT_BYTES: "12kb" }))
         expect(Either.isLeft(badBytes)).toBe(true)
+      }))
+
+    it.effect("CHAT_STREAM_MAX_EVENT_BYTES must be a positive integer: 0, negative, fractional or NaN is a ConfigError", () =>
+      Effect.gen(function*() {
+        const read = (value: string) =>
+          Effect.either(ChatStream.config).pipe(
+            Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["CHAT_STREAM_MAX_EVENT_BYTES", value]])))
+          )
+        for (const value of ["0", "-1", "-4096", "1.5", "NaN", "Infinity"]) {
+          const result = yield* read(value)
+          expect(Either.isLeft(result), value).toBe(true)
+          if (Either.isLeft(result)) expect(String(result.left), value).toContain("CHAT_STREAM_MAX_EVENT_BYTES")
+        }
+        expect(yield* read("1")).toEqual(Either.right({ maxEventBytes: 1, partialJson: undefined }))
+        // the layer fails with it
+        const layer = yield* Effect.either(
+          Effect.provide(ChatStream.ChatStream, ChatStream.layerConfig()).pipe(
+            Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["CHAT_STREAM_MAX_EVENT_BYTES", "0"]])))
+          )
+        )
+        expect(Either.isLeft(layer)).toBe(true)
+      }))
+
+    it.effect("an invalid maxEventBytes fails every pipeline with SseError InvalidLimit, before reading, not a defect", () =>
+      Effect.gen(function*() {
+        const body = sseBody([...started, finish("stop")])
+        for (const limit of [Number.NaN, 0, -1, 2.5]) {
+          let pulled = false
+          const source = () =>
+            Stream.fromEffect(Effect.sync(() => {
+              pulled = true
+              return utf8(body)
+            }))
+          const runs: ReadonlyArray<Run<unknown, ChatStreamError.ChatStreamError>> = [
+            yield* collect(ChatStream.events(source(), { maxEventBytes: limit })),
+            yield* collect(ChatStream.chunks(source(), { maxEventBytes: limit })),
+            yield* collect(ChatStream.snapshots(source(), { maxEventBytes: limit })),
+            yield* Effect.flatMap(ChatStream.ChatStream, (chat) => collect(chat.events(source()))).pipe(
+              Effect.provide(ChatStream.layerWith({ maxEventBytes: limit }))
+            )
+          ]
+          for (const run of runs) {
+            const error = failureOf(run) as ChatStreamError.SseError
+            expect(error._tag).toBe("SseError")
+            expect(error.reason).toBe("InvalidLimit")
+            expect(Object.is(error.limit, limit)).toBe(true)
+            expect(error.message).toContain("maxEventBytes")
+            expect(run.items).toEqual([])
+          }
+          expect(pulled).toBe(false)
+        }
+        // Infinity is no limit
+        const unlimited = yield* collect(ChatStream.events(bytesOf(body), { maxEventBytes: Infinity }))
+        expect(Either.isRight(unlimited.result)).toBe(true)
+      }))
+
+    it.effect("maxEventBytes counts UTF-8 bytes of the event's data, not UTF-16 code units", () =>
+      Effect.gen(function*() {
+        const data = JSON.stringify(rawChunk([{ index: 0, delta: { content: "日本語".repeat(100) }, finish_reason: "stop" }]))
+        const bytes = utf8(data).length // 900 bytes of text and the JSON around it; fewer code units
+        expect(data.length).toBeLessThan(bytes - 500)
+        const over = yield* collect(ChatStream.events(bytesOf(sseBody([data])), { maxEventBytes: bytes - 1 }))
+        const error = failureOf(over) as ChatStreamError.SseError
+        expect(error._tag).toBe("SseError")
+        expect(error.reason).toBe("EventTooLarge")
+        expect(error.limit).toBe(bytes - 1)
+        const exact = yield* collect(ChatStream.events(bytesOf(sseBody([data])), { maxEventBytes: bytes }))
+        expect(Either.isRight(exact.result)).toBe(true)
       }))
 
     it.effect("layerWith({ maxEventBytes }): an oversized event fails with SseError after the events before it", () =>

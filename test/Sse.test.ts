@@ -91,6 +91,34 @@ const message = (data: string, terminated = true): Sse.Event => ({ event: "messa
 const named = (event: string, data: string, terminated = true): Sse.Event => ({ event, data, terminated })
 
 const tooLarge = (limit: number) => new SseError({ reason: "EventTooLarge", limit, snapshot: Option.none() })
+const invalidLimit = (limit: number) => new SseError({ reason: "InvalidLimit", limit, snapshot: Option.none() })
+
+/**
+ * Runs `f` while counting the characters that go through the decoder's two
+ * whole-text operations: joining a line's fragments (`Array.prototype.join`)
+ * and measuring text in UTF-8 (`Buffer.byteLength`).
+ */
+const workOf = (f: () => void): number => {
+  const join = Array.prototype.join
+  const byteLength = Buffer.byteLength
+  let work = 0
+  Array.prototype.join = function(this: Array<unknown>, separator?: string) {
+    const result = join.call(this, separator)
+    work += result.length
+    return result
+  }
+  Buffer.byteLength = ((text: string, encoding?: BufferEncoding) => {
+    work += text.length
+    return byteLength(text, encoding)
+  }) as typeof Buffer.byteLength
+  try {
+    f()
+  } finally {
+    Array.prototype.join = join
+    Buffer.byteLength = byteLength
+  }
+  return work
+}
 
 // -----------------------------------------------------------------------------
 // lines
@@ -410,6 +438,140 @@ describe("Sse", () => {
         }
       }))
 
+    it.effect("the limit counts UTF-8 bytes of the data, not UTF-16 code units, however the reads are cut", () =>
+      Effect.gen(function*() {
+        const limit = 18
+        // 日 is 1 code unit and 3 bytes, 🚀 2 code units and 4 bytes, é 1 and 2
+        const exact = [
+          `data: ${"日".repeat(6)}\n\n`, // 18 bytes, 6 units
+          `data: ${"🚀".repeat(4)}é\n\n`, // 16 + 2
+          `data: ${"日".repeat(3)}\ndata: ${"é".repeat(4)}\n\n`, // 9 + 1 + 8
+          `event: ${"日".repeat(3)}ab\ndata: y\n\n`, // an event line of 7 + 9 + 2 bytes
+          `: ${"é".repeat(8)}\ndata: z\n\n`, // a comment of 2 + 16 bytes
+          `data: ${"日".repeat(6)}` // unterminated
+        ]
+        for (const text of exact) {
+          const expected = yield* events([text], { maxEventBytes: limit })
+          expect(expected.length, text).toBe(1)
+          for (const reads of everyCut(text)) {
+            expect(yield* events(reads, { maxEventBytes: limit })).toEqual(expected)
+          }
+        }
+        const over = [
+          `data: ${"日".repeat(6)}a\n\n`, // 19 bytes, 7 units
+          `data: ${"🚀".repeat(4)}éa\n\n`,
+          `data: ${"日".repeat(3)}\ndata: ${"é".repeat(4)}a\n\n`,
+          `event: ${"日".repeat(4)}\ndata: y\n\n`,
+          `: ${"é".repeat(8)}a\ndata: z\n\n`,
+          `data: ${"日".repeat(6)}a`,
+          `data: ${"日".repeat(7)}` // never finished, failing while it arrives
+        ]
+        for (const text of over) {
+          for (const reads of everyCut(text)) {
+            expect(decodeSync(reads, { maxEventBytes: limit }), text).toEqual({
+              events: [],
+              error: Option.some(tooLarge(limit))
+            })
+          }
+        }
+        // the case that passed when code units were counted: 300 units, 900 bytes
+        expect(decodeSync([`data: ${"日本語".repeat(100)}\n\n`], { maxEventBytes: 500 }).error).toEqual(
+          Option.some(tooLarge(500))
+        )
+        // invalid bytes count as the 3 bytes of their U+FFFD
+        expect(decodeSync([concat("data: ", bytes(0xff, 0xff), "\n\n")], { maxEventBytes: 5 }).error).toEqual(
+          Option.some(tooLarge(5))
+        )
+        expect(decodeSync([concat("data: ", bytes(0xff, 0xff), "\n\n")], { maxEventBytes: 6 })).toEqual({
+          events: [message("\uFFFD\uFFFD")],
+          error: Option.none()
+        })
+      }))
+
+    it.effect("`data` without a colon counts as an empty data line, like `data:`", () =>
+      Effect.gen(function*() {
+        for (const line of ["data:", "data"]) {
+          for (const reads of everyCut(`${line}\ndata: x\n\n`)) {
+            expect(yield* events(reads, { maxEventBytes: 3 })).toEqual([message("\nx")])
+          }
+          expect(decodeSync([`${line}\ndata: xyz\n\n`], { maxEventBytes: 3 }).error).toEqual(Option.some(tooLarge(3)))
+        }
+      }))
+
+    it.effect("a limit that is not a positive integer or Infinity fails with InvalidLimit before anything is read", () =>
+      Effect.gen(function*() {
+        for (const limit of [Number.NaN, 0, -1, 1.5, -Infinity]) {
+          let pulled = false
+          const source = Stream.fromEffect(Effect.sync(() => {
+            pulled = true
+            return utf8("data: a\n\n")
+          }))
+          const error = yield* Sse.decode(source, { maxEventBytes: limit }).pipe(Stream.runDrain, Effect.flip)
+          expect(error).toEqual(invalidLimit(limit))
+          expect(error.reason).toBe("InvalidLimit")
+          expect(error.message).toContain("maxEventBytes")
+          expect(pulled).toBe(false)
+          // the decoder gives the error from its first call, and stays failed
+          const decoder = Sse.makeDecoder({ maxEventBytes: limit })
+          expect(decoder.push(utf8("data: a\n\n"))).toEqual({ events: [], error: Option.some(invalidLimit(limit)) })
+          expect(decoder.end()).toEqual({ events: [], error: Option.some(invalidLimit(limit)) })
+          expect(Sse.makeDecoder({ maxEventBytes: limit }).end().error).toEqual(Option.some(invalidLimit(limit)))
+        }
+        // Infinity disables the limit; undefined is the default
+        expect(yield* events(["data: " + "x".repeat(100) + "\n\n"], { maxEventBytes: Infinity })).toEqual([
+          message("x".repeat(100))
+        ])
+        expect(yield* events(["data: a\n\n"], { maxEventBytes: undefined })).toEqual([message("a")])
+      }))
+
+    it("an unfinished line whose first read is shorter than 6 characters is not re-joined on every read", () => {
+      // Regression: while the first fragment of the unfinished line was
+      // shorter than 6 characters, every read joined all the fragments so far
+      // to look at the line's start: quadratic in the line's length (a 14 MiB
+      // line took seconds). Counted, not timed: the characters joined.
+      const piece = utf8("x".repeat(4096))
+      const size = 64 * piece.length
+      for (const start of [["da", "ta: x"], ["d", "a", "t", "a", ":", " "], [":", " "], ["ev", "ent: x"], ["data: x"]]) {
+        const decoder = Sse.makeDecoder()
+        let last: Sse.Decoded = { events: [], error: Option.none() }
+        const work = workOf(() => {
+          decoder.push(utf8("data: {}\n\n"))
+          for (const read of start) decoder.push(utf8(read))
+          for (let i = 0; i < 64; i++) decoder.push(piece)
+          last = decoder.push(utf8("\n\ndata: end\n\n"))
+        })
+        expect(last.error).toEqual(Option.none())
+        expect(last.events.at(-1)).toEqual(message("end"))
+        // one join of the whole line at its end (about `size`), never one per read (about 32 * size)
+        expect(work, JSON.stringify(start)).toBeLessThan(2 * size)
+      }
+    })
+
+    it("a line close to the limit is measured in bytes once, not once per read", () => {
+      // Between a third of the limit and the limit (in code units) the exact
+      // UTF-8 size is needed; it is kept up to date read by read, not
+      // recomputed over the whole line or the event's earlier data lines on
+      // every read: the work stays proportional to the text.
+      const limit = 3 * 64 * 1024
+      const piece = utf8("é".repeat(1024)) // 1024 units, 2048 bytes
+      const starts = ["data: ", ": ", "da", "data: a\ndata: ", `data: ${"é".repeat(40 * 1024)}\ndata: `]
+      for (const start of starts) {
+        const decoder = Sse.makeDecoder({ maxEventBytes: limit })
+        let error: Option.Option<SseError> = Option.none()
+        let reads = 0
+        const work = workOf(() => {
+          decoder.push(utf8(start))
+          while (Option.isNone(error) && reads < 200) {
+            reads++
+            error = decoder.push(piece).error
+          }
+        })
+        expect(error, start.slice(0, 20)).toEqual(Option.some(tooLarge(limit)))
+        // about the text pushed, not the text pushed times the reads
+        expect(work, start.slice(0, 20)).toBeLessThan(3 * (start.length + reads * 1024))
+      }
+    })
+
     it.effect("the limit is a typed failure of the stream, not a defect", () =>
       Effect.gen(function*() {
         const error = yield* Sse.decode(body(`data: ${"x".repeat(10)}\n\n`), { maxEventBytes: 5 }).pipe(
@@ -527,6 +689,44 @@ describe("Sse", () => {
             : splitAt(all, cuts.map((c) => c % (all.length + 1)))
           expect(decodeSync(reads).events).toEqual(expected)
           expect(yield* decodeStream(reads)).toEqual(expected)
+        }),
+      { fastCheck: { numRuns: 300 } }
+    )
+
+    /** What a limit must give for generated events: the events before the first one with a line over it, then the error. */
+    const limited = (input: typeof generated extends fc.Arbitrary<infer T> ? T : never, limit: number) => {
+      const size = (text: string) => utf8(text).length
+      const events: Array<Sse.Event> = []
+      for (const [index, e] of input.events.entries()) {
+        const space = (value: string) => (e.space || value.startsWith(" ") ? " " : "")
+        const over = (e.name !== undefined && size(`event:${space(e.name)}${e.name}`) > limit) ||
+          e.comments.some((comment) => size(`:${comment}`) > limit) ||
+          size(e.data.join("\n")) > limit
+        if (over) return { events, error: Option.some(tooLarge(limit)) }
+        const data = e.data.join("\n")
+        const terminated = index < input.events.length - 1 || input.terminated
+        if (data !== "") events.push({ event: e.name === undefined || e.name === "" ? "message" : e.name, data, terminated })
+      }
+      return { events, error: Option.none() }
+    }
+
+    it.effect.prop(
+      "the size limit counts UTF-8 bytes, whatever the characters and however the reads are cut",
+      [generated, fc.integer({ min: 1, max: 40 }), fc.array(fc.nat(), { maxLength: 20 }), fc.boolean()],
+      ([input, limit, cuts, smallReads]) =>
+        Effect.gen(function*() {
+          const { bytes: all } = render(input)
+          const expected = limited(input, limit)
+          const reads = smallReads
+            ? Array.from({ length: all.length }, (_, i) => all.subarray(i, i + 1))
+            : splitAt(all, cuts.map((c) => c % (all.length + 1)))
+          expect(decodeSync([all], { maxEventBytes: limit })).toEqual(expected)
+          expect(decodeSync(reads, { maxEventBytes: limit })).toEqual(expected)
+          const viaStream = yield* decodeEither(body(...reads), { maxEventBytes: limit })
+          expect(viaStream).toEqual([
+            ...expected.events.map(Either.right),
+            ...(Option.isSome(expected.error) ? [Either.left(expected.error.value)] : [])
+          ])
         }),
       { fastCheck: { numRuns: 300 } }
     )

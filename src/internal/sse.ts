@@ -15,6 +15,67 @@ import type { Decoded, Decoder, Event, Options } from "../Sse.js"
 /** @internal */
 export const defaultMaxEventBytes = 16 * 1024 * 1024
 
+/**
+ * Whether `limit` is a usable `maxEventBytes`: a positive integer, or
+ * `Infinity` for no limit.
+ *
+ * @internal
+ */
+export const isValidLimit = (limit: number): boolean => limit === Infinity || (Number.isInteger(limit) && limit > 0)
+
+/**
+ * The error of an unusable `maxEventBytes`, or `undefined` when it is fine.
+ *
+ * @internal
+ */
+export const invalidLimit = (limit: number): SseError | undefined =>
+  isValidLimit(limit) ? undefined : new SseError({ reason: "InvalidLimit", limit, snapshot: Option.none() })
+
+/**
+ * Node's `Buffer.byteLength`, about 30 times faster than a loop over the
+ * code units; absent outside Node.
+ */
+const nativeByteLength: ((text: string) => number) | undefined = typeof globalThis.Buffer === "function"
+  ? (text) => globalThis.Buffer.byteLength(text, "utf8")
+  : undefined
+
+/**
+ * The number of bytes of `text[start, end)` in UTF-8: 1 to 3 a UTF-16 code
+ * unit, 4 a surrogate pair; a lone surrogate (which `Utf8Decoder` never
+ * produces) counts 3, as the U+FFFD it would be encoded as. So it is at
+ * least the number of code units and at most three times that.
+ *
+ * @internal
+ */
+export const utf8Length = (text: string, start = 0, end = text.length): number => {
+  if (nativeByteLength !== undefined) {
+    return nativeByteLength(start === 0 && end === text.length ? text : text.slice(start, end))
+  }
+  return utf8LengthPortable(text, start, end)
+}
+
+/**
+ * `utf8Length` without Node's help.
+ *
+ * @internal
+ */
+export const utf8LengthPortable = (text: string, start = 0, end = text.length): number => {
+  let bytes = end - start
+  for (let i = start; i < end; i++) {
+    const unit = text.charCodeAt(i)
+    if (unit < 0x80) continue
+    if (unit < 0x800) {
+      bytes += 1
+    } else if (unit >= 0xd800 && unit < 0xdc00 && i + 1 < end && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2 // the pair: 2 units, 4 bytes
+      i++
+    } else {
+      bytes += 2
+    }
+  }
+  return bytes
+}
+
 // -----------------------------------------------------------------------------
 // UTF-8
 // -----------------------------------------------------------------------------
@@ -127,34 +188,54 @@ const isData = (text: string, start: number): boolean =>
 
 /**
  * The incremental parser. See `Sse.ts` for the rules; the size rule, which
- * must not depend on where reads are cut, is:
+ * must not depend on where reads are cut, is, in UTF-8 bytes of the decoded
+ * text:
  *
- * - a `data` line counts as the length of the event's joined data with it
- *   (earlier data lines, one `\n` per join, this line's value);
- * - any other line (comment, `event`, `id`, unknown) counts as its own length;
+ * - a `data` line (also `data` without a colon) counts as the size of the
+ *   event's joined data with it (earlier data lines, one `\n` per join, this
+ *   line's value);
+ * - any other line (comment, `event`, `id`, unknown) counts as its own size;
  * - a line not finished yet counts the same way for what has arrived, and a
  *   line whose start is still a prefix of `data:` counts 0.
  *
  * A count above the limit fails. The count of an unfinished line never exceeds
  * the count of the finished line, so cutting reads anywhere gives the same
- * result; buffered memory stays below about twice the limit.
+ * result (reads are decoded into whole characters); buffered memory stays
+ * below about twice the limit.
+ *
+ * Bytes cheaply: a text of n UTF-16 code units has between n and 3n UTF-8
+ * bytes, so only a count between a third of the limit and the limit, in code
+ * units, needs the exact size; then it is computed once and kept up to date
+ * piece by piece (`dataBytes`, `pendingBytes`), never recomputed over the
+ * whole text on every read.
  *
  * @internal
  */
 export class SseDecoder implements Decoder {
   private readonly utf8 = new Utf8Decoder()
   private readonly limit: number
+  /** Up to this many code units, a text is within the limit whatever it holds (3 bytes a unit at most) */
+  private readonly third: number
 
   // the event being built
   private data = ""
   private dataLines = 0
+  /** The joined data's length in code units */
   private dataLength = 0
+  /** Its size in UTF-8 bytes, kept once `dataLength` passed `third`; -1 before */
+  private dataBytes = -1
   private eventName = "message"
 
   // the unfinished line: fragments joined once its end arrives (joining on
-  // every read would be quadratic for one long line cut into many reads)
+  // every read would be quadratic for one long line cut into many reads).
+  // The first fragment always holds the line's first 6 characters, or the
+  // line is that one fragment: the leading fragments are joined once, when
+  // they first reach 6 characters.
   private pending: Array<string> = []
   private pendingLength = 0
+  /** The UTF-8 size of `pending[0, pendingCounted)`, counted only when needed */
+  private pendingBytes = 0
+  private pendingCounted = 0
   /** A read ended with CR: an LF at the start of the next read belongs to it */
   private skipLF = false
 
@@ -163,6 +244,9 @@ export class SseDecoder implements Decoder {
 
   constructor(limit: number) {
     this.limit = limit
+    this.third = limit / 3
+    const invalid = invalidLimit(limit)
+    if (invalid !== undefined) this.failure = Option.some(invalid)
   }
 
   push(bytes: Uint8Array): Decoded {
@@ -198,6 +282,8 @@ export class SseDecoder implements Decoder {
     this.data = ""
     this.pending = []
     this.pendingLength = 0
+    this.pendingBytes = 0
+    this.pendingCounted = 0
     return false
   }
 
@@ -205,6 +291,8 @@ export class SseDecoder implements Decoder {
     const line = this.pending.length === 1 ? this.pending[0] : this.pending.join("")
     this.pending = []
     this.pendingLength = 0
+    this.pendingBytes = 0
+    this.pendingCounted = 0
     return line
   }
 
@@ -250,21 +338,48 @@ export class SseDecoder implements Decoder {
       const rest = pos === 0 ? text : text.slice(pos)
       this.pending.push(rest)
       this.pendingLength += rest.length
-      if (this.unfinishedSize() > this.limit) return this.fail()
+      if (this.pending.length === 2 && this.pending[0].length < 6) {
+        // at most 5 characters and this read's rest, once per line at most
+        // while the line is under 6 characters: linear in all
+        this.pending = [this.pending[0] + rest]
+        this.pendingBytes = 0
+        this.pendingCounted = 0
+      }
+      if (this.unfinishedTooLarge()) return this.fail()
     }
     return true
   }
 
-  /** The count of the unfinished line (see the class comment). */
-  private unfinishedSize(): number {
-    let head = this.pending[0]
-    if (head.length < 6 && this.pending.length > 1) head = this.pending.join("").slice(0, 6)
+  /** Whether the count of the unfinished line passes the limit (see the class comment). */
+  private unfinishedTooLarge(): boolean {
+    const head = this.pending[0]
     if (isData(head, 0)) {
-      const value = this.pendingLength - (head.charCodeAt(5) === SPACE ? 6 : 5)
-      return this.dataLines === 0 ? value : this.dataLength + 1 + value
+      const prefix = head.charCodeAt(5) === SPACE ? 6 : 5
+      const value = this.pendingLength - prefix
+      const units = this.dataLines === 0 ? value : this.dataLength + 1 + value
+      if (units <= this.third) return false
+      if (units > this.limit) return true
+      // the prefix is ASCII: as many bytes as code units
+      const bytes = this.pendingUtf8Length() - prefix
+      return (this.dataLines === 0 ? bytes : this.currentDataBytes() + 1 + bytes) > this.limit
     }
-    if (head.length < 5 && "data:".startsWith(head)) return 0
-    return this.pendingLength
+    if (head.length < 5 && "data:".startsWith(head)) return false
+    const units = this.pendingLength
+    if (units <= this.third) return false
+    return units > this.limit || this.pendingUtf8Length() > this.limit
+  }
+
+  /** The UTF-8 size of the unfinished line, counting only the fragments not counted yet. */
+  private pendingUtf8Length(): number {
+    const pending = this.pending
+    while (this.pendingCounted < pending.length) this.pendingBytes += utf8Length(pending[this.pendingCounted++])
+    return this.pendingBytes
+  }
+
+  /** The UTF-8 size of the joined data so far, computed once per event. */
+  private currentDataBytes(): number {
+    if (this.dataBytes === -1) this.dataBytes = utf8Length(this.data)
+    return this.dataBytes
   }
 
   /** Handles the complete line `text[start, end)`; false when the limit was passed. */
@@ -276,17 +391,18 @@ export class SseDecoder implements Decoder {
     if (isData(text, start)) {
       return this.appendData(text, text.charCodeAt(start + 5) === SPACE ? start + 6 : start + 5, end)
     }
-    if (end - start > this.limit) return this.fail()
+    if (end - start === 4 && text.startsWith("data", start)) {
+      return this.appendData(text, end, end) // `data` without colon: an empty data line
+    }
+    const length = end - start
+    if (length > this.third && (length > this.limit || utf8Length(text, start, end) > this.limit)) return this.fail()
     if (text.charCodeAt(start) === COLON) return true // a comment
     const colon = text.indexOf(":", start)
     const fieldEnd = colon === -1 || colon >= end ? end : colon
-    const field = text.slice(start, fieldEnd)
-    if (field === "event") {
+    if (fieldEnd - start === 5 && text.startsWith("event", start)) {
       let valueStart = fieldEnd + 1
       if (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++
       this.eventName = valueStart >= end ? "message" : text.slice(valueStart, end)
-    } else if (field === "data") {
-      return this.appendData(text, end, end) // `data` without colon: an empty data line
     }
     // `id`, `retry` and unknown fields are ignored
     return true
@@ -295,7 +411,14 @@ export class SseDecoder implements Decoder {
   private appendData(text: string, valueStart: number, end: number): boolean {
     const valueLength = end - valueStart
     const dataLength = this.dataLines === 0 ? valueLength : this.dataLength + 1 + valueLength
-    if (dataLength > this.limit) return this.fail()
+    if (dataLength > this.third) {
+      // within a factor of 3 of the limit: the exact size decides
+      if (dataLength > this.limit) return this.fail()
+      const valueBytes = utf8Length(text, valueStart, end)
+      const dataBytes = this.dataLines === 0 ? valueBytes : this.currentDataBytes() + 1 + valueBytes
+      if (dataBytes > this.limit) return this.fail()
+      this.dataBytes = dataBytes
+    }
     const value = text.slice(valueStart, end)
     this.data = this.dataLines === 0 ? value : this.data + "\n" + value
     this.dataLines++
@@ -308,6 +431,7 @@ export class SseDecoder implements Decoder {
     this.data = ""
     this.dataLines = 0
     this.dataLength = 0
+    this.dataBytes = -1
     this.eventName = "message"
   }
 }
@@ -369,5 +493,9 @@ const decodeChannel = <E>(
 export const decode = <E, R>(
   self: Stream.Stream<Uint8Array, E, R>,
   options?: Options
-): Stream.Stream<Event, E | SseError, R> =>
-  Stream.suspend(() => Stream.pipeThroughChannel(self, decodeChannel<E>(makeDecoder(options))))
+): Stream.Stream<Event, E | SseError, R> => {
+  // an unusable limit fails before anything is read
+  const invalid = invalidLimit(options?.maxEventBytes ?? defaultMaxEventBytes)
+  if (invalid !== undefined) return Stream.fail(invalid)
+  return Stream.suspend(() => Stream.pipeThroughChannel(self, decodeChannel<E>(makeDecoder(options))))
+}
