@@ -76,6 +76,7 @@ import { IncompleteStreamError, SseError } from "./ChatStreamError.js"
 import type { ChatStreamEvent } from "./ChatStreamEvent.js"
 import { optionalVariable } from "./internal/config.js"
 import * as internal from "./internal/http.js"
+import { invalidLimit } from "./internal/sse.js"
 
 // -----------------------------------------------------------------------------
 // errors
@@ -901,6 +902,9 @@ export const makeWith = (httpClient: HttpClient.HttpClient, options: Options = {
           return ended ? first : Stream.concat(first, Stream.repeatEffectChunkOption(pull))
         }
         case "Json": {
+          // an unusable limit fails as the event pipeline would, before reading on
+          const invalid = invalidLimit(resolved.maxEventBytes)
+          if (invalid !== undefined) return Stream.fail(invalid)
           while (!ended && size <= resolved.maxEventBytes) yield* readOnce
           if (size > resolved.maxEventBytes) {
             return Stream.fail(new SseError({ reason: "EventTooLarge", limit: resolved.maxEventBytes, snapshot: Option.none() }))

@@ -280,6 +280,19 @@ describe("a 2xx body is judged by its start", () => {
       }
     }))
 
+  it.live("an unusable maxEventBytes fails with SseError InvalidLimit, for an event stream and for a JSON body", () =>
+    Effect.gen(function*() {
+      const json = JSON.stringify(completion("Hi"))
+      for (const maxEventBytes of [0, -1, 1.5, Number.NaN]) {
+        for (const reply of [ChatCompletionsTest.sse(sseBody), ChatCompletionsTest.sse(json, { headers: { "content-type": "application/json" } })]) {
+          const error = yield* failureOf(run(reply, { maxEventBytes }))
+          expect(error, String(maxEventBytes)).toMatchObject({ _tag: "SseError", reason: "InvalidLimit" })
+        }
+      }
+      expect(yield* run(ChatCompletionsTest.sse(json, { headers: { "content-type": "application/json" } }), { maxEventBytes: Infinity }))
+        .toEqual(Option.some("Hi"))
+    }))
+
   it.live("JSON that is neither an error nor a completion, and text, are ApiErrors with a preview", () =>
     Effect.gen(function*() {
       const foo = yield* failureOf(run(ChatCompletionsTest.sse(`{"foo":1}`, { headers: { "content-type": "application/json" } })))
