@@ -291,6 +291,11 @@ describe("a 2xx body is judged by its start", () => {
       }
       expect(yield* run(ChatCompletionsTest.sse(json, { headers: { "content-type": "application/json" } }), { maxEventBytes: Infinity }))
         .toEqual(Option.some("Hi"))
+      // The raw bytes (what `chat --record` saves) of a JSON body check the limit themselves.
+      const bytes = yield* failureOf(Effect.scoped(Effect.flatMap(ChatCompletions.stream(params), (response) => Stream.runDrain(response.bytes))).pipe(
+        Effect.provide(ChatCompletionsTest.layer([ChatCompletionsTest.sse(json, { headers: { "content-type": "application/json" } })], { maxEventBytes: 0 }))
+      ))
+      expect(bytes).toMatchObject({ _tag: "SseError", reason: "InvalidLimit" })
     }))
 
   it.live("JSON that is neither an error nor a completion, and text, are ApiErrors with a preview", () =>
