@@ -1,5 +1,6 @@
 /**
- * The four worked examples of ../shared/examples (stream contract §7): each
+ * The four worked examples of ../shared/examples (stream contract §7), copied
+ * into test/examples so that a clone alone passes: each
  * `.sse` body run through `ChatStream.events`, every event encoded with
  * `JsonLines.event` and the last line with `JsonLines.final` /
  * `JsonLines.failure`, compared line by line with the `.jsonl` beside it.
@@ -11,7 +12,19 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { bytesOf, exampleNames, linesOf, readExample, readsOf, splitEvery, utf8 } from "./helpers.js"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import {
+  bytesOf,
+  exampleNames,
+  examplesDir,
+  linesOf,
+  readExample,
+  readsOf,
+  sharedExamplesDir,
+  splitEvery,
+  utf8
+} from "./helpers.js"
 
 type Json = Record<string, unknown>
 
@@ -59,6 +72,15 @@ describe("worked examples", () => {
   it("the four examples are there", () => {
     expect(exampleNames()).toEqual(EXPECTED_EXAMPLES)
     for (const name of EXPECTED_EXAMPLES) expect(readExample(name, "jsonl").trim()).not.toBe("")
+  })
+
+  it.skipIf(!fs.existsSync(sharedExamplesDir))("the copy in test/examples is the steering checkout's ../shared/examples", () => {
+    const files = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith(".sse") || f.endsWith(".jsonl")).sort()
+    expect(files(examplesDir)).toEqual(files(sharedExamplesDir))
+    for (const file of files(sharedExamplesDir)) {
+      expect(fs.readFileSync(path.join(examplesDir, file), "utf8"), file)
+        .toBe(fs.readFileSync(path.join(sharedExamplesDir, file), "utf8"))
+    }
   })
 
   for (const name of EXPECTED_EXAMPLES) {

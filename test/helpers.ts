@@ -187,8 +187,16 @@ export const makeSnapshotLog = () => {
   }
 }
 
-/** The worked examples, beside the repository (`../shared/examples`). */
-export const examplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../shared/examples")
+/**
+ * The worked examples: a copy in `test/examples`, so that a clone alone
+ * passes. The originals live beside the repository in the steering
+ * checkout (`../shared/examples`); `sharedExamplesDir` is where, and
+ * `examples.test.ts` checks the copy is the same when they are there.
+ */
+export const examplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "examples")
+
+/** The steering checkout's examples, beside the repository, if present. */
+export const sharedExamplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../shared/examples")
 
 /** The names (without extension) of the worked examples. */
 export const exampleNames = (): Array<string> =>
