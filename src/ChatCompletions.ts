@@ -516,7 +516,7 @@ export interface ResponseMeta {
  *
  * @example
  * ```ts
- * import { Effect, Stream } from "effect"
+ * import { Effect } from "effect"
  * import { ChatCompletions, ChatStream } from "effect-chat-stream"
  *
  * const program = Effect.scoped(Effect.gen(function*() {
@@ -558,13 +558,13 @@ export interface ChatCompletionStream {
  * @example
  * ```ts
  * import { NodeHttpClient } from "@effect/platform-node"
- * import { Effect, Layer, Stream } from "effect"
+ * import { Effect, Layer, Option, Stream } from "effect"
  * import { ChatCompletions } from "effect-chat-stream"
  *
  * const program = Effect.gen(function*() {
  *   const client = yield* ChatCompletions.ChatCompletions
  *   const response = yield* client.stream({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] })
- *   yield* Effect.log(`request ${response.meta.requestId}`)
+ *   yield* Effect.log(`request ${Option.getOrElse(response.meta.requestId, () => "-")}`)
  *   yield* Stream.runForEach(response.events, (event) =>
  *     event._tag === "ContentDelta" ? Effect.sync(() => process.stdout.write(event.delta)) : Effect.void
  *   )
@@ -1059,7 +1059,6 @@ export const makeWith = (httpClient: HttpClient.HttpClient, options: Options = {
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
  * import { ChatCompletions } from "effect-chat-stream"
  *
  * const client = ChatCompletions.make({ baseUrl: "http://127.0.0.1:11434/v1" }) // Ollama

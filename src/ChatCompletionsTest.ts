@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import { Effect, Option } from "effect"
+ * import { Effect } from "effect"
  * import { ChatCompletions, ChatCompletionsTest } from "effect-chat-stream"
  *
  * const program = ChatCompletions.finalContent({ model: "m", messages: [{ role: "user", content: "Hi" }] })

@@ -150,7 +150,6 @@ const none = Option.none()
  *
  * @example
  * ```ts
- * import { Either } from "effect"
  * import { ChatStream } from "effect-chat-stream"
  *
  * ChatStream.decodePayload({ choices: [] }, "{\"choices\":[]}") // Either.right(chunk)
@@ -467,14 +466,16 @@ const eventsOf = <E, R>(
  *
  * @example
  * ```ts
- * import { Effect, Stream } from "effect"
+ * import { Chunk, Effect, Stream } from "effect"
  * import { ChatStream } from "effect-chat-stream"
  *
  * const body = new TextEncoder().encode(
  *   'data: {"choices":[{"delta":{"content":"Hi"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'
  * )
- * const tags = Stream.make(body).pipe(ChatStream.events(), Stream.map((e) => e._tag), Stream.runCollect)
- * // Chunk, ContentDelta, ContentDone
+ * const tags = await Effect.runPromise(
+ *   Stream.make(body).pipe(ChatStream.events(), Stream.map((e) => e._tag), Stream.runCollect)
+ * )
+ * Chunk.toArray(tags) // ["Chunk", "ContentDelta", "ContentDone"]
  * ```
  *
  * @since 0.1.0
@@ -572,7 +573,7 @@ export const eventsFromChunks: {
  * @example
  * ```ts
  * import { Stream } from "effect"
- * import { ChatStream } from "effect-chat-stream"
+ * import { ChatCompletion, ChatStream } from "effect-chat-stream"
  *
  * declare const chunks: Stream.Stream<ChatCompletion.ChatCompletionChunk>
  * const snapshots = ChatStream.snapshotsFromChunks(chunks)
@@ -774,7 +775,7 @@ export const finalChatCompletionChecked = <E, R>(
  *
  * @example
  * ```ts
- * import { Effect, Stream } from "effect"
+ * import { Stream } from "effect"
  * import { ChatStream } from "effect-chat-stream"
  *
  * declare const body: Stream.Stream<Uint8Array>
@@ -813,7 +814,7 @@ export const finalContent = <E, R>(self: Consumable<E, R>): Effect.Effect<Option
  *
  * @example
  * ```ts
- * import { Effect, Stream } from "effect"
+ * import { Stream } from "effect"
  * import { ChatStream } from "effect-chat-stream"
  *
  * declare const body: Stream.Stream<Uint8Array>

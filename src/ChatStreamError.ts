@@ -236,11 +236,13 @@ export class IncompleteStreamError extends Schema.TaggedError<IncompleteStreamEr
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
- * import { ChatStream } from "effect-chat-stream"
+ * import { Effect, Stream } from "effect"
+ * import { ChatStream, ChatStreamEvent } from "effect-chat-stream"
  *
- * // ChatStream.finalChatCompletionChecked(events).pipe(
- * //   Effect.catchTag("LengthFinishReasonError", (e) => Effect.succeed(e.snapshot)))
+ * declare const events: Stream.Stream<ChatStreamEvent.ChatStreamEvent>
+ * const completion = ChatStream.finalChatCompletionChecked(events).pipe(
+ *   Effect.catchTag("LengthFinishReasonError", (e) => Effect.succeed(e.snapshot)) // keep the cut answer
+ * )
  * ```
  *
  * @since 0.1.0

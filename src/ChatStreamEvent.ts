@@ -233,7 +233,8 @@ export class ToolCallArgumentsDelta
 
 /**
  * A tool call's arguments are complete; `parsedArguments` is `JSON.parse`
- * of them (none when they are not valid JSON).
+ * of them when they are valid JSON starting with `{` or `[` (none
+ * otherwise, as for `ContentDone.parsed`).
  *
  * @example
  * ```ts
