@@ -34,6 +34,12 @@ const nullable = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith
 export const Extra = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
 /**
+ * @since 0.1.0
+ * @category models
+ */
+export type Extra = typeof Extra.Type
+
+/**
  * Token counts of a request. Fields other providers add are kept.
  *
  * @example
@@ -78,6 +84,12 @@ export const TopLogprob = Schema.Struct({
   logprob: Schema.Number,
   bytes: Schema.optionalWith(Schema.Array(Schema.Number), { nullable: true })
 }, Extra).annotations({ identifier: "TopLogprob" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type TopLogprob = typeof TopLogprob.Type
 
 /**
  * A sampled token, its log probability and the most likely alternatives.
@@ -152,6 +164,12 @@ export const ChunkToolCallFunction = Schema.Struct({
   name: nullable(Schema.String),
   arguments: nullable(Schema.Union(Schema.String, Extra))
 }, Extra).annotations({ identifier: "ChunkToolCallFunction" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ChunkToolCallFunction = typeof ChunkToolCallFunction.Type
 
 /**
  * A streamed tool-call fragment. `index` may be missing (Gemini), `id` and
@@ -295,6 +313,12 @@ export const ToolCallFunction = Schema.Struct({
   name: Schema.String,
   arguments: Schema.String
 }, Extra).annotations({ identifier: "ToolCallFunction" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ToolCallFunction = typeof ToolCallFunction.Type
 
 /**
  * A complete (or, in a snapshot, growing) tool call of a message.

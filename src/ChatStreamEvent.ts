@@ -379,7 +379,9 @@ for (const EventClass of eventClasses) {
  * Builds an event from trusted fields without the Schema constructor's
  * per-call work (merging defaults, copying props), which dominated the cost
  * of a stream: the result has the same prototype and own properties as
- * `new EventClass(fields)` (`_tag` first). `step` builds the done events
+ * `new EventClass(fields)`, in another order (`_tag` first here, last with
+ * `new`; equality and the Schema encoding do not depend on the order, and
+ * `JsonLines` writes `_tag` first for both). `step` builds the done events
  * with it, and the events of every chunk with one small function per type.
  *
  * @example
