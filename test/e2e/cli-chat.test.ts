@@ -8,37 +8,18 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option, Stream } from "effect"
-import { execFile } from "node:child_process"
 import * as fs from "node:fs"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
+import { cli, root } from "./cli.js"
 import type { ChatCompletion } from "../../src/ChatCompletion.js"
 import * as ChatStream from "../../src/ChatStream.js"
 import * as JsonLines from "../../src/JsonLines.js"
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const fixture = fs.readFileSync(path.join(root, "test/fixtures/openai-parallel-tools.sse"))
 
-interface Run {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const cli = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
-  Effect.async<Run>((resume) => {
-    const child = execFile(
-      process.execPath,
-      ["--import", "tsx", path.join(root, "src/bin/cli.ts"), ...args],
-      { cwd: root, env: { ...process.env, OPENAI_API_KEY: "", OPENAI_BASE_URL: "", ...env }, timeout: 60_000 },
-      (error, stdout, stderr) =>
-        resume(Effect.succeed({ code: error === null ? 0 : (typeof error.code === "number" ? error.code : 1), stdout, stderr }))
-    )
-    return Effect.sync(() => child.kill())
-  })
 
 const server = Effect.acquireRelease(
   Effect.async<{ server: http.Server; baseUrl: string; seen: Array<http.IncomingHttpHeaders & { body?: string }> }>(

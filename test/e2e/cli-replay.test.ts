@@ -7,36 +7,12 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { execFile } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
+import { cli, type Run } from "./cli.js"
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 
-interface Run {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const cli = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
-  Effect.async<Run>((resume) => {
-    const child = execFile(
-      process.execPath,
-      ["--import", "tsx", path.join(root, "src/bin/cli.ts"), ...args],
-      {
-        cwd: root,
-        env: { ...process.env, CHAT_STREAM_MAX_EVENT_BYTES: "", CHAT_STREAM_PARTIAL_JSON: "", ...env },
-        timeout: 60_000,
-        maxBuffer: 64 * 1024 * 1024
-      },
-      (error, stdout, stderr) =>
-        resume(Effect.succeed({ code: error === null ? 0 : (typeof error.code === "number" ? error.code : 1), stdout, stderr }))
-    )
-    return Effect.sync(() => child.kill())
-  })
 
 const DEPTH = 20_000
 const deep = "[".repeat(DEPTH) + "1" + "]".repeat(DEPTH)
