@@ -34,6 +34,15 @@ const nullable = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith
 export const Extra = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
 /**
+ * The fields a schema does not name, by name.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * const extras: ChatCompletion.Extra = { native_finish_reason: "STOP", x_groq: { id: "req_1" } }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -60,6 +69,15 @@ export const CompletionUsage = Schema.Struct({
 }, Extra).annotations({ identifier: "CompletionUsage" })
 
 /**
+ * The token counts of a request, as decoded.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * const totalTokens = (usage: ChatCompletion.CompletionUsage) => usage.total_tokens ?? 0
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -86,6 +104,16 @@ export const TopLogprob = Schema.Struct({
 }, Extra).annotations({ identifier: "TopLogprob" })
 
 /**
+ * An alternative token, as decoded.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * const alternatives = (top: ReadonlyArray<ChatCompletion.TopLogprob>) =>
+ *   top.map((t) => `${t.token} (${Math.exp(t.logprob).toFixed(2)})`)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -113,6 +141,16 @@ export const TokenLogprob = Schema.Struct({
 }, Extra).annotations({ identifier: "TokenLogprob" })
 
 /**
+ * A sampled token and its log probability, as decoded.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * const probability = (token: ChatCompletion.TokenLogprob) => Math.exp(token.logprob)
+ * probability({ token: "Hi", logprob: 0 }) // 1
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -139,6 +177,15 @@ export const ChoiceLogprobs = Schema.Struct({
 }, Extra).annotations({ identifier: "ChoiceLogprobs" })
 
 /**
+ * The log probabilities one chunk carries for a choice, as decoded.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * const tokens = (logprobs: ChatCompletion.ChoiceLogprobs) => (logprobs.content ?? []).map((t) => t.token)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -166,6 +213,16 @@ export const ChunkToolCallFunction = Schema.Struct({
 }, Extra).annotations({ identifier: "ChunkToolCallFunction" })
 
 /**
+ * The function part of a tool-call fragment, as decoded: `arguments` is a string or an object.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * const argumentsText = (fn: ChatCompletion.ChunkToolCallFunction): string =>
+ *   fn.arguments === undefined ? "" : typeof fn.arguments === "string" ? fn.arguments : JSON.stringify(fn.arguments)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -194,6 +251,16 @@ export const ChunkToolCall = Schema.Struct({
 }, Extra).annotations({ identifier: "ChunkToolCall" })
 
 /**
+ * A tool-call fragment, as decoded.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * // the first fragment of a call, as most servers send it
+ * const fragment: ChatCompletion.ChunkToolCall = { index: 0, id: "call_1", type: "function", function: { name: "lookup", arguments: "" } }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -227,6 +294,15 @@ export const ChunkDelta = Schema.Struct({
 }, Extra).annotations({ identifier: "ChunkDelta" })
 
 /**
+ * What one chunk adds to a choice's message, as decoded.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * const reasoningOf = (delta: ChatCompletion.ChunkDelta) => delta.reasoning_content ?? delta.reasoning ?? ""
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -257,6 +333,15 @@ export const ChunkChoice = Schema.Struct({
 }, Extra).annotations({ identifier: "ChunkChoice" })
 
 /**
+ * One choice of a chunk, as decoded (with `index` and `delta` filled in).
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * const finished = (choice: ChatCompletion.ChunkChoice) => choice.finish_reason !== undefined && choice.finish_reason !== ""
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -291,6 +376,15 @@ export const ChatCompletionChunk = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatCompletionChunk" })
 
 /**
+ * One chunk of a stream, as decoded (with `id`, `created`, `model` and `choices` filled in).
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * const contentOf = (chunk: ChatCompletion.ChatCompletionChunk) => chunk.choices.map((c) => c.delta.content ?? "").join("")
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -315,6 +409,15 @@ export const ToolCallFunction = Schema.Struct({
 }, Extra).annotations({ identifier: "ToolCallFunction" })
 
 /**
+ * The function a model called, with its arguments as JSON text.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * const parseArguments = (fn: ChatCompletion.ToolCallFunction): unknown => JSON.parse(fn.arguments)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -342,6 +445,16 @@ export const ToolCall = Schema.Struct({
 }, Extra).annotations({ identifier: "ToolCall" })
 
 /**
+ * A tool call of a message.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * const callsTo = (calls: ReadonlyArray<ChatCompletion.ToolCall>, name: string) =>
+ *   calls.filter((call) => call.function.name === name)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -372,6 +485,15 @@ export const ChatCompletionMessage = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatCompletionMessage" })
 
 /**
+ * The assistant message of a choice.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * const textOf = (message: ChatCompletion.ChatCompletionMessage) => message.content ?? message.refusal ?? ""
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -397,6 +519,15 @@ export const ChatCompletionLogprobs = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatCompletionLogprobs" })
 
 /**
+ * The log probabilities of a choice in a snapshot.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * const tokens = (logprobs: ChatCompletion.ChatCompletionLogprobs) => logprobs.content?.map((t) => t.token) ?? []
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -425,6 +556,15 @@ export const ChatCompletionChoice = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatCompletionChoice" })
 
 /**
+ * One choice of a completion.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletion } from "effect-chat-stream"
+ *
+ * const wasCut = (choice: ChatCompletion.ChatCompletionChoice) => choice.finish_reason === "length"
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -459,6 +599,19 @@ export const ChatCompletion = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatCompletion" })
 
 /**
+ * A completion: a snapshot, or what a non-streaming call returns.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Option, Stream } from "effect"
+ * import { ChatCompletion, ChatStream } from "effect-chat-stream"
+ *
+ * const totalTokens = (completion: ChatCompletion.ChatCompletion) => completion.usage?.total_tokens ?? 0
+ *
+ * declare const body: Stream.Stream<Uint8Array>
+ * const tokens = Effect.map(ChatStream.finalChatCompletion(ChatStream.events(body)), Option.map(totalTokens))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */

@@ -60,6 +60,16 @@ export const TextPart = Schema.Struct({
 }, Extra).annotations({ identifier: "TextPart" })
 
 /**
+ * A text part of a message's content.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletionRequest } from "effect-chat-stream"
+ *
+ * const textOf = (parts: ReadonlyArray<ChatCompletionRequest.UserContentPart>) =>
+ *   parts.filter((part): part is ChatCompletionRequest.TextPart => part.type === "text").map((part) => part.text).join("\n")
+ * ```
+ *
  * @since 0.1.0
  * @category content parts
  */
@@ -89,6 +99,15 @@ export const ImagePart = Schema.Struct({
 }, Extra).annotations({ identifier: "ImagePart" })
 
 /**
+ * An image part of a user message.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletionRequest } from "effect-chat-stream"
+ *
+ * const image = (url: string): ChatCompletionRequest.ImagePart => ({ type: "image_url", image_url: { url, detail: "auto" } })
+ * ```
+ *
  * @since 0.1.0
  * @category content parts
  */
@@ -116,6 +135,15 @@ export const AudioPart = Schema.Struct({
 }, Extra).annotations({ identifier: "AudioPart" })
 
 /**
+ * An audio part of a user message.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletionRequest } from "effect-chat-stream"
+ *
+ * const wav = (base64: string): ChatCompletionRequest.AudioPart => ({ type: "input_audio", input_audio: { data: base64, format: "wav" } })
+ * ```
+ *
  * @since 0.1.0
  * @category content parts
  */
@@ -144,6 +172,17 @@ export const FilePart = Schema.Struct({
 }, Extra).annotations({ identifier: "FilePart" })
 
 /**
+ * A file part of a user message.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletionRequest } from "effect-chat-stream"
+ *
+ * const pdf = (base64: string): ChatCompletionRequest.FilePart => ({
+ *   type: "file", file: { filename: "report.pdf", file_data: `data:application/pdf;base64,${base64}` }
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category content parts
  */
@@ -168,6 +207,16 @@ export const RefusalPart = Schema.Struct({
 }, Extra).annotations({ identifier: "RefusalPart" })
 
 /**
+ * A refusal part of an assistant message.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletionRequest } from "effect-chat-stream"
+ *
+ * const textOf = (part: ChatCompletionRequest.TextPart | ChatCompletionRequest.RefusalPart) =>
+ *   part.type === "refusal" ? part.refusal : part.text
+ * ```
+ *
  * @since 0.1.0
  * @category content parts
  */
@@ -192,6 +241,26 @@ export type RefusalPart = typeof RefusalPart.Type
 export const UserContentPart = Schema.Union(TextPart, ImagePart, AudioPart, FilePart)
 
 /**
+ * A part of a user message: text, image, audio or file.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletionRequest } from "effect-chat-stream"
+ *
+ * const describe = (part: ChatCompletionRequest.UserContentPart): string => {
+ *   switch (part.type) {
+ *     case "text":
+ *       return part.text
+ *     case "image_url":
+ *       return `[image ${part.image_url.url}]`
+ *     case "input_audio":
+ *       return `[${part.input_audio.format} audio]`
+ *     case "file":
+ *       return `[file ${part.file.filename ?? part.file.file_id ?? ""}]`
+ *   }
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category content parts
  */
@@ -222,6 +291,19 @@ export const DeveloperMessage = Schema.Struct({
 }, Extra).annotations({ identifier: "DeveloperMessage" })
 
 /**
+ * A developer message.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletionRequest } from "effect-chat-stream"
+ *
+ * // for a server that rejects the developer role
+ * const asSystem = (message: ChatCompletionRequest.DeveloperMessage): ChatCompletionRequest.SystemMessage => ({
+ *   ...message,
+ *   role: "system"
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category messages
  */
@@ -247,6 +329,15 @@ export const SystemMessage = Schema.Struct({
 }, Extra).annotations({ identifier: "SystemMessage" })
 
 /**
+ * A system message.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletionRequest } from "effect-chat-stream"
+ *
+ * const system = (prompt: string): ChatCompletionRequest.SystemMessage => ({ role: "system", content: prompt })
+ * ```
+ *
  * @since 0.1.0
  * @category messages
  */
@@ -272,6 +363,18 @@ export const UserMessage = Schema.Struct({
 }, Extra).annotations({ identifier: "UserMessage" })
 
 /**
+ * A user message.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletionRequest } from "effect-chat-stream"
+ *
+ * const askAbout = (imageUrl: string, question: string): ChatCompletionRequest.UserMessage => ({
+ *   role: "user",
+ *   content: [{ type: "text", text: question }, { type: "image_url", image_url: { url: imageUrl } }]
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category messages
  */
@@ -297,6 +400,16 @@ export type UserMessage = typeof UserMessage.Type
 export const MessageToolCall = ChatCompletion.ToolCall
 
 /**
+ * A tool call sent back in the history: the same type as `ChatCompletion.ToolCall`.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletion, ChatCompletionRequest } from "effect-chat-stream"
+ *
+ * declare const calls: ReadonlyArray<ChatCompletion.ToolCall> // a final message's tool_calls
+ * const history: ReadonlyArray<ChatCompletionRequest.MessageToolCall> = calls
+ * ```
+ *
  * @since 0.1.0
  * @category messages
  */
@@ -332,6 +445,16 @@ export const AssistantMessage = Schema.Struct({
 }, Extra).annotations({ identifier: "AssistantMessage" })
 
 /**
+ * An assistant message sent back in the history.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletion, ChatCompletionRequest } from "effect-chat-stream"
+ *
+ * declare const message: ChatCompletion.ChatCompletionMessage // from ChatStream.finalMessage
+ * const echoed: ChatCompletionRequest.AssistantMessage = { ...message, role: "assistant" }
+ * ```
+ *
  * @since 0.1.0
  * @category messages
  */
@@ -357,6 +480,19 @@ export const ToolMessage = Schema.Struct({
 }, Extra).annotations({ identifier: "ToolMessage" })
 
 /**
+ * A tool result message.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletion, ChatCompletionRequest } from "effect-chat-stream"
+ *
+ * const answer = (call: ChatCompletion.ToolCall, result: unknown): ChatCompletionRequest.ToolMessage => ({
+ *   role: "tool",
+ *   tool_call_id: call.id,
+ *   content: JSON.stringify(result)
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category messages
  */
@@ -383,6 +519,17 @@ export const FunctionMessage = Schema.Struct({
 }, Extra).annotations({ identifier: "FunctionMessage" })
 
 /**
+ * A legacy function result message.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletionRequest } from "effect-chat-stream"
+ *
+ * const legacyResult = (name: string, result: unknown): ChatCompletionRequest.FunctionMessage => ({
+ *   role: "function", name, content: JSON.stringify(result)
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category messages
  */
@@ -414,6 +561,16 @@ export const Message = Schema.Union(
 ).annotations({ identifier: "Message" })
 
 /**
+ * A message of the conversation; narrow it on `role`.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletionRequest } from "effect-chat-stream"
+ *
+ * const toolCallIds = (messages: ReadonlyArray<ChatCompletionRequest.Message>) =>
+ *   messages.flatMap((message) => message.role === "assistant" ? (message.tool_calls ?? []).map((call) => call.id) : [])
+ * ```
+ *
  * @since 0.1.0
  * @category messages
  */
@@ -455,6 +612,16 @@ export const Tool = Schema.Struct({
 }, Extra).annotations({ identifier: "Tool" })
 
 /**
+ * A function the model may call.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletion, ChatCompletionRequest } from "effect-chat-stream"
+ *
+ * const toolFor = (tools: ReadonlyArray<ChatCompletionRequest.Tool>, call: ChatCompletion.ToolCall) =>
+ *   tools.find((tool) => tool.function.name === call.function.name)
+ * ```
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -483,6 +650,16 @@ export const ToolChoice = Schema.Union(
 ).annotations({ identifier: "ToolChoice" })
 
 /**
+ * A `tool_choice`: one of the three strings, or one named function.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletionRequest } from "effect-chat-stream"
+ *
+ * const forcedFunction = (choice: ChatCompletionRequest.ToolChoice) =>
+ *   typeof choice === "string" ? undefined : choice.function.name
+ * ```
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -524,6 +701,16 @@ export const ResponseFormat = Schema.Union(
 ).annotations({ identifier: "ResponseFormat" })
 
 /**
+ * A `response_format`; narrow it on `type`.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletionRequest } from "effect-chat-stream"
+ *
+ * const schemaName = (format: ChatCompletionRequest.ResponseFormat) =>
+ *   format.type === "json_schema" ? format.json_schema.name : undefined
+ * ```
+ *
  * @since 0.1.0
  * @category formats
  */
@@ -548,6 +735,18 @@ export const StreamOptions = Schema.Struct({
 }, Extra).annotations({ identifier: "StreamOptions" })
 
 /**
+ * The `stream_options` of a request.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletionRequest } from "effect-chat-stream"
+ *
+ * const withoutUsage = (options: ChatCompletionRequest.StreamOptions | undefined): ChatCompletionRequest.StreamOptions => ({
+ *   ...options,
+ *   include_usage: false
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category formats
  */
@@ -614,6 +813,20 @@ export const ChatCompletionRequest = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatCompletionRequest" })
 
 /**
+ * The parameters of a chat completion, as `ChatCompletions.stream` and its accessors take them.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletionRequest, ChatCompletions } from "effect-chat-stream"
+ *
+ * const ask = (question: string): ChatCompletionRequest.ChatCompletionRequest => ({
+ *   model: "gpt-4o-mini",
+ *   messages: [{ role: "user", content: question }],
+ *   temperature: 0
+ * })
+ * const answer = ChatCompletions.finalContent(ask("Why is the sky blue?"))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */

@@ -96,6 +96,16 @@ import { invalidLimit } from "./internal/sse.js"
 export const ErrorTypeId: unique symbol = Symbol.for("effect-chat-stream/ChatCompletions/Error")
 
 /**
+ * The type of `ErrorTypeId`.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * const hasErrorTypeId = (u: object): u is { readonly [ChatCompletions.ErrorTypeId]: ChatCompletions.ErrorTypeId } =>
+ *   ChatCompletions.ErrorTypeId in u
+ * ```
+ *
  * @since 0.1.0
  * @category type id
  */
@@ -132,6 +142,16 @@ export type ErrorTypeId = typeof ErrorTypeId
 export const ConnectionErrorReason = Schema.Literal("Transport", "Timeout", "InvalidUrl", "Encode")
 
 /**
+ * Why a request got no response.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletions } from "effect-chat-stream"
+ *
+ * // a mistake in the program or its configuration, not in the network
+ * const isSetupError = (reason: ChatCompletions.ConnectionErrorReason) => reason === "InvalidUrl" || reason === "Encode"
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */

@@ -61,6 +61,14 @@ import * as Sse from "./Sse.js"
  * Options of the pipeline. More limits on hostile input will join
  * `maxEventBytes` here.
  *
+ * @example
+ * ```ts
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * const options: ChatStream.Options = { maxEventBytes: 1024 * 1024, partialJson: false }
+ * const layer = ChatStream.layerWith(options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -88,6 +96,19 @@ export interface Options {
 
 /**
  * The options with their defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * const program = Effect.gen(function*() {
+ *   const chat = yield* ChatStream.ChatStream
+ *   const options: ChatStream.ResolvedOptions = chat.options
+ *   return options.maxEventBytes
+ * }).pipe(Effect.provide(ChatStream.layerWith({ partialJson: false })))
+ * // 16777216: the default, filled in
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -692,6 +713,19 @@ export const decodeSse = <E, R>(
 
 /**
  * Anything the final helpers consume: an events stream or a chunk stream.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Option, Stream } from "effect"
+ * import { ChatStream } from "effect-chat-stream"
+ *
+ * const wordCount = <E, R>(stream: ChatStream.Consumable<E, R>) =>
+ *   Effect.map(ChatStream.finalContent(stream), Option.match({ onNone: () => 0, onSome: (text) => text.split(/\s+/).length }))
+ *
+ * declare const body: Stream.Stream<Uint8Array>
+ * const fromEvents = wordCount(ChatStream.events(body))
+ * const fromChunks = wordCount(ChatStream.chunks(body))
+ * ```
  *
  * @since 0.1.0
  * @category models

@@ -24,6 +24,16 @@ import { ChatCompletion } from "./ChatCompletion.js"
 export const TypeId: unique symbol = Symbol.for("effect-chat-stream/ChatStreamError")
 
 /**
+ * The type of `TypeId`.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamError } from "effect-chat-stream"
+ *
+ * const hasTypeId = (u: object): u is { readonly [ChatStreamError.TypeId]: ChatStreamError.TypeId } =>
+ *   ChatStreamError.TypeId in u
+ * ```
+ *
  * @since 0.1.0
  * @category type id
  */
@@ -181,6 +191,20 @@ export class ApiError extends Schema.TaggedError<ApiError>("effect-chat-stream/A
 export const IncompleteReason = Schema.Literal("NoFinishReason", "CutInsideEvent", "Transport", "IdleTimeout")
 
 /**
+ * Why a stream was incomplete.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamError } from "effect-chat-stream"
+ *
+ * const hint: Record<ChatStreamError.IncompleteReason, string> = {
+ *   NoFinishReason: "the response stopped early",
+ *   CutInsideEvent: "the connection dropped inside an event",
+ *   Transport: "the connection failed",
+ *   IdleTimeout: "the server went quiet"
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -304,6 +328,23 @@ export class ContentFilterFinishReasonError extends Schema.TaggedError<ContentFi
 /**
  * The errors a stream can fail with.
  *
+ * @example
+ * ```ts
+ * import { ChatStreamError } from "effect-chat-stream"
+ *
+ * const describe = (error: ChatStreamError.ChatStreamError): string => {
+ *   switch (error._tag) {
+ *     case "ApiError":
+ *       return `provider error${error.status === undefined ? "" : ` (HTTP ${error.status})`}: ${error.message}`
+ *     case "IncompleteStreamError":
+ *       return `incomplete: ${error.reason}`
+ *     case "ChunkDecodeError":
+ *     case "SseError":
+ *       return error.message
+ *   }
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -311,6 +352,14 @@ export type ChatStreamError = SseError | ChunkDecodeError | ApiError | Incomplet
 
 /**
  * The errors of `finalChatCompletionChecked` on top of the stream's own.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamError } from "effect-chat-stream"
+ *
+ * const why = (error: ChatStreamError.FinishReasonError) =>
+ *   `choice ${error.choiceIndex}: ${error._tag === "LengthFinishReasonError" ? "token limit" : "content filter"}`
+ * ```
  *
  * @since 0.1.0
  * @category models

@@ -37,6 +37,16 @@ import * as Snapshot from "./Snapshot.js"
 export const TypeId: unique symbol = Symbol.for("effect-chat-stream/ChatStreamEvent")
 
 /**
+ * The type of `TypeId`.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const hasTypeId = (u: object): u is { readonly [ChatStreamEvent.TypeId]: ChatStreamEvent.TypeId } =>
+ *   ChatStreamEvent.TypeId in u
+ * ```
+ *
  * @since 0.1.0
  * @category type id
  */
@@ -486,6 +496,24 @@ const toolCallArgumentsDelta = (
 export const ChatStreamEvent = Schema.Union(...eventClasses)
 
 /**
+ * An event of a stream; narrow it on `_tag`.
+ *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const render = (event: ChatStreamEvent.ChatStreamEvent): string => {
+ *   switch (event._tag) {
+ *     case "ContentDelta":
+ *       return event.delta
+ *     case "ToolCallArgumentsDone":
+ *       return `\n[${event.name}(${event.arguments})]\n`
+ *     default:
+ *       return ""
+ *   }
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -566,6 +594,19 @@ export const parseDone = (text: string): Option.Option<unknown> => {
 /**
  * What the event derivation knows about one tool call.
  *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const [state] = ChatStreamEvent.step(ChatStreamEvent.initial, {
+ *   id: "c1", created: 1, model: "m",
+ *   choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: "call_1", function: { name: "lookup", arguments: "{\"q\":" } }] } }]
+ * })
+ * const open = (choice: ChatStreamEvent.ChoiceState): ReadonlyArray<ChatStreamEvent.ToolCallState> =>
+ *   choice.toolCalls.filter((call) => !call.done)
+ * open(state.choices[0]).map((call) => call.name) // ["lookup"]
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -597,6 +638,17 @@ const newToolCallState = (index: number, partialJson: boolean): ToolCallState =>
 /**
  * What the event derivation knows about one choice.
  *
+ * @example
+ * ```ts
+ * import { ChatStreamEvent } from "effect-chat-stream"
+ *
+ * const [state] = ChatStreamEvent.step(ChatStreamEvent.initial, {
+ *   id: "c1", created: 1, model: "m", choices: [{ index: 0, delta: { content: "Hi" }, finish_reason: "stop" }]
+ * })
+ * const choice: ChatStreamEvent.ChoiceState = state.choices[0]
+ * choice.contentDone // true: its ContentDone was emitted
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -617,6 +669,23 @@ export interface ChoiceState {
 /**
  * The state of the derivation: the snapshot fold and, per choice, what was
  * emitted so far.
+ *
+ * @example
+ * ```ts
+ * import { ChatCompletion, ChatStreamEvent } from "effect-chat-stream"
+ *
+ * // the events of a complete response, without a stream
+ * const eventsOf = (chunks: ReadonlyArray<ChatCompletion.ChatCompletionChunk>) => {
+ *   let state: ChatStreamEvent.State = ChatStreamEvent.initial
+ *   const events: Array<ChatStreamEvent.ChatStreamEvent> = []
+ *   for (const chunk of chunks) {
+ *     const [next, out] = ChatStreamEvent.step(state, chunk)
+ *     state = next
+ *     events.push(...out)
+ *   }
+ *   return [...events, ...ChatStreamEvent.finish(state)[1]]
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category models

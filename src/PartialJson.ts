@@ -64,6 +64,15 @@ import * as internal from "./internal/partialJson.js"
 export const TypeId: unique symbol = internal.TypeId
 
 /**
+ * The type of `TypeId`.
+ *
+ * @example
+ * ```ts
+ * import { PartialJson } from "effect-chat-stream"
+ *
+ * const hasTypeId = (u: object): u is { readonly [PartialJson.TypeId]: PartialJson.TypeId } => PartialJson.TypeId in u
+ * ```
+ *
  * @since 0.1.0
  * @category symbols
  */

@@ -33,6 +33,18 @@ import { findIndexed, type Mutable, setOwn, upsertIndexed } from "./internal/ind
 /**
  * What the fold knows about one choice.
  *
+ * @example
+ * ```ts
+ * import { Snapshot } from "effect-chat-stream"
+ *
+ * const accumulator = Snapshot.fold(Snapshot.empty, {
+ *   id: "c1", created: 1, model: "m",
+ *   choices: [{ index: 0, delta: { tool_calls: [{ index: 3, function: { name: "lookup", arguments: "" } }] } }]
+ * })
+ * const choice: Snapshot.ChoiceState = accumulator.choices[0]
+ * choice.toolCallIndexes // [3]: the wire index of each tool call, which the snapshot's calls do not carry
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -63,6 +75,16 @@ export interface ChoiceState {
  * Make one with `empty` and `fold` only: the fold knows which of its own
  * snapshot objects carry unknown fields, and copies an object it did not
  * make as if it had none.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { ChatCompletion, Snapshot } from "effect-chat-stream"
+ *
+ * declare const chunks: Stream.Stream<ChatCompletion.ChatCompletionChunk>
+ * const accumulator: Effect.Effect<Snapshot.Accumulator> = Stream.runFold(chunks, Snapshot.empty, Snapshot.fold)
+ * const last = Effect.map(accumulator, (acc) => acc.snapshot) // Option<ChatCompletion>
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -201,6 +223,9 @@ const newChoiceState = (index: number): ChoiceState => ({
  * the call with its `id`; else, with a `function.name`, a new call after the
  * highest index; else the call the previous fragment went to (0 if none).
  *
+ * Not part of the public API: used only inside this module; it may change
+ * in any release.
+ *
  * @internal
  */
 export const resolveToolCallIndex = (
@@ -224,6 +249,9 @@ export const resolveToolCallIndex = (
 /**
  * The text a fragment appends to a tool call's arguments: the string as
  * sent, or the JSON of an object sent instead.
+ *
+ * Not part of the public API: exported for `ChatStreamEvent`'s derivation
+ * only; it may change in any release.
  *
  * @internal
  */
@@ -362,6 +390,9 @@ const copyChoice = (previous: ChatCompletionChoice, message: ChatCompletionMessa
 /**
  * Folds one choice entry of a chunk into the choice's state.
  *
+ * Not part of the public API: exported for `ChatStreamEvent`'s derivation
+ * only; it may change in any release.
+ *
  * @internal
  */
 export const foldChoice = (
@@ -414,6 +445,9 @@ export const foldChoice = (
  * The usage a chunk carries: at the top level, else in a choice (the last
  * one that has it), else in `x_groq.usage`.
  *
+ * Not part of the public API: used only inside this module; it may change
+ * in any release.
+ *
  * @internal
  */
 export const chunkUsage = (chunk: ChatCompletionChunk): CompletionUsage | undefined => {
@@ -449,6 +483,9 @@ const copyHeader = (previous: ChatCompletion): Mutable<ChatCompletion> => {
  * Builds the snapshot's top level from the previous one and a chunk (every
  * field but `choices`).
  *
+ * Not part of the public API: exported for `ChatStreamEvent`'s derivation
+ * only; it may change in any release.
+ *
  * @internal
  */
 export const foldHeader = (
@@ -476,6 +513,9 @@ const choiceIndexOf = (state: ChoiceState): number => state.choice.index
 /**
  * Inserts or replaces a choice's state, keeping ascending index order.
  *
+ * Not part of the public API: exported for `ChatStreamEvent`'s derivation
+ * only; it may change in any release.
+ *
  * @internal
  */
 export const setChoice = (choices: ReadonlyArray<ChoiceState>, state: ChoiceState): ReadonlyArray<ChoiceState> =>
@@ -483,6 +523,9 @@ export const setChoice = (choices: ReadonlyArray<ChoiceState>, state: ChoiceStat
 
 /**
  * Finds a choice's state by its index.
+ *
+ * Not part of the public API: exported for `ChatStreamEvent`'s derivation
+ * only; it may change in any release.
  *
  * @internal
  */
