@@ -14,10 +14,11 @@
  * A fold that forks (the same state folded twice) copies the prefix before
  * appending, so the fold stays pure and a snapshot handed out never changes.
  *
- * @internal
+ * Not public API. (This comment carries no internal tag: it would strip
+ * `AppendLog`, which `Snapshot.Accumulator`'s published type names.)
  */
 
-/** A prefix of a shared backing array. */
+/** A prefix of a shared backing array (opaque to users: part of `Snapshot.Accumulator`). */
 export interface AppendLog<A> {
   readonly backing: Array<A>
   readonly length: number
