@@ -351,12 +351,12 @@ const pushOutputs = <E>(
   return undefined
 }
 
-/** Writes `events` (when there are any), then goes on with `next`. */
-const writeThen = <In, E, InErr>(
-  events: Array<ChatStreamEvent.ChatStreamEvent>,
-  next: EventChannel<In, E, InErr>
-): EventChannel<In, E, InErr> =>
-  events.length === 0 ? next : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(events)), next)
+/** Writes `items` (when there are any), then goes on with `next`. */
+const writeThen = <Out, In, E, InErr>(
+  items: Array<Out>,
+  next: Channel.Channel<Chunk.Chunk<Out>, Chunk.Chunk<In>, E, InErr, unknown, unknown>
+): Channel.Channel<Chunk.Chunk<Out>, Chunk.Chunk<In>, E, InErr, unknown, unknown> =>
+  items.length === 0 ? next : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(items)), next)
 
 /** Flattens the engine's outputs and fails at the first fault, after everything before it. */
 const emitOrFail = <E>(): EventChannel<ReadonlyArray<Output<E>>, E, never> => {
@@ -651,8 +651,6 @@ const sseChannel = <E>(): Channel.Channel<
       unknown,
       unknown
     >
-    const writeThen = (chunks: Array<ChatCompletionChunk>, next: Out): Out =>
-      chunks.length === 0 ? next : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(chunks)), next)
     const loop: Out = Channel.readWithCause({
       onInput: (input: Chunk.Chunk<Sse.Event>) => {
         const chunks: Array<ChatCompletionChunk> = []
