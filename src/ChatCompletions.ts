@@ -908,9 +908,11 @@ export const makeWith = (httpClient: HttpClient.HttpClient, options: Options = {
       const text = () => new TextDecoder().decode(concat(head, size))
 
       let kind: internal.BodyKind = "Undecided"
+      const sniffer = new internal.BodySniffer()
       while (kind === "Undecided") {
+        const before = head.length
         yield* readOnce
-        kind = internal.sniffBody(head.length === 1 ? head[0] : concat(head, size), ended)
+        kind = sniffer.push(head.slice(before), ended)
         // a start of nothing but whitespace this long: let the pipeline judge it
         if (kind === "Undecided" && size > internal.MAX_ERROR_READ) kind = "Sse"
       }

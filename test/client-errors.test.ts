@@ -11,7 +11,7 @@ import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, ConfigProvider, Effect, Either, Exit, Layer, Option, Redacted, Schedule, Stream } from "effect"
+import { Cause, ConfigProvider, Effect, Either, Exit, FastCheck as fc, Layer, Option, Redacted, Schedule, Stream } from "effect"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import * as ChatCompletions from "../src/ChatCompletions.js"
@@ -423,6 +423,35 @@ describe("a 2xx body is judged by its start", () => {
     expect(kind(" \n", true)).toBe("Empty")
     expect(kind("", true)).toBe("Empty")
   })
+
+  it.prop(
+    "internal: a body read in pieces gets the kind of the whole, and a blank start costs linear copying",
+    [
+      fc.constantFrom("", "\uFEFF"),
+      fc.nat(3000),
+      fc.constantFrom("data: {}\n\n", "event: x\n", ":ok\n", "{\"a\":1}", "[1]", "<html>", "database", "id", "da", ""),
+      fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 50 })
+    ],
+    ([bom, blanks, rest, sizes]) => {
+      const body = encoder.encode(bom + " \n\t\r".repeat(Math.ceil(blanks / 4)).slice(0, blanks) + rest)
+      const sniffer = new internal.BodySniffer()
+      let kind: internal.BodyKind = "Undecided"
+      let at = 0
+      for (let i = 0; kind === "Undecided"; i++) {
+        const size = sizes[i % sizes.length]
+        const piece = body.subarray(at, at + size)
+        at += piece.length
+        kind = sniffer.push([piece], at >= body.length)
+      }
+      // Deciding before the end is right only where the rest cannot change the kind.
+      expect(kind).toBe(internal.sniffBody(body, true))
+      // A push copies its piece and the few bytes still undecided (a partial
+      // mark or field name): linear, where joining everything read on every
+      // piece would copy a quadratic amount.
+      expect(sniffer.copied).toBeLessThanOrEqual(9 * at + 8)
+    },
+    { fastCheck: { numRuns: 300 } }
+  )
 })
 
 // -----------------------------------------------------------------------------

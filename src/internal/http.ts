@@ -308,13 +308,23 @@ export type BodyKind = "Sse" | "Json" | "Empty" | "Other" | "Undecided"
 const FIELDS = ["data", "event", "id", "retry"].map((name) => Array.from(name, (c) => c.charCodeAt(0)))
 const BOM = [0xef, 0xbb, 0xbf]
 
-export const sniffBody = (bytes: Uint8Array, ended: boolean): BodyKind => {
-  let at = 0
-  if (bytes.length < BOM.length && !ended && bytes.every((b, i) => b === BOM[i])) return "Undecided"
-  if (BOM.every((b, i) => bytes[i] === b)) at = BOM.length
-  while (at < bytes.length && (bytes[at] === 0x20 || bytes[at] === 0x09 || bytes[at] === 0x0a || bytes[at] === 0x0d)) {
-    at++
-  }
+const isBlank = (byte: number): boolean => byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d
+
+/**
+ * How many leading bytes `sniffBody` skips: a whole byte order mark (when
+ * `atStart`, the body's first bytes) and whitespace. A caller that reads a
+ * body in pieces can drop them and go on with `atStart` false, so that no
+ * byte is looked at twice.
+ */
+export const blankLength = (bytes: Uint8Array, atStart: boolean): number => {
+  let at = atStart && BOM.every((b, i) => bytes[i] === b) ? BOM.length : 0
+  while (at < bytes.length && isBlank(bytes[at])) at++
+  return at
+}
+
+export const sniffBody = (bytes: Uint8Array, ended: boolean, atStart = true): BodyKind => {
+  if (atStart && bytes.length < BOM.length && !ended && bytes.every((b, i) => b === BOM[i])) return "Undecided"
+  const at = blankLength(bytes, atStart)
   if (at >= bytes.length) return ended ? "Empty" : "Undecided"
   const first = bytes[at]
   if (first === 0x7b || first === 0x5b) return "Json" // { [
@@ -330,6 +340,45 @@ export const sniffBody = (bytes: Uint8Array, ended: boolean): BodyKind => {
     return next === 0x3a || next === 0x0a || next === 0x0d ? "Sse" : "Other"
   }
   return "Other"
+}
+
+/**
+ * `sniffBody` over a body read in pieces: each piece is judged with the few
+ * bytes before it that are still undecided (a partial byte order mark or
+ * field name); a byte order mark and whitespace already judged are dropped,
+ * so a long blank start read in small pieces costs linear time.
+ */
+export class BodySniffer {
+  private unjudged: Uint8Array = new Uint8Array(0)
+  private atStart = true
+  /** How many bytes were copied so far (linear in the body: see the tests). */
+  copied = 0
+
+  /** The kind of the body read so far, `pieces` being what arrived since the last call. */
+  push(pieces: ReadonlyArray<Uint8Array>, ended: boolean): BodyKind {
+    let size = this.unjudged.length
+    for (const piece of pieces) size += piece.length
+    if (size !== this.unjudged.length) {
+      const joined = new Uint8Array(size)
+      joined.set(this.unjudged, 0)
+      let at = this.unjudged.length
+      for (const piece of pieces) {
+        joined.set(piece, at)
+        at += piece.length
+      }
+      this.copied += size
+      this.unjudged = joined
+    }
+    const kind = sniffBody(this.unjudged, ended, this.atStart)
+    if (kind === "Undecided") {
+      const blank = blankLength(this.unjudged, this.atStart)
+      if (blank > 0) {
+        this.unjudged = this.unjudged.subarray(blank)
+        this.atStart = false
+      }
+    }
+    return kind
+  }
 }
 
 /**
