@@ -28,7 +28,9 @@ const encodeErrorSync = Schema.encodeSync(ChatStreamErrorSchema)
  * recurses and throws a `RangeError` past about 4,500 levels, which a chunk's
  * unknown field or a parsed value can reach (the library itself never
  * recurses on input depth); then the same text is produced by a loop with an
- * explicit stack.
+ * explicit stack. (On that path a value's `toJSON` runs a second time, so a
+ * `toJSON` with side effects can tell the difference; the library's own
+ * values have none.)
  *
  * @example
  * ```ts

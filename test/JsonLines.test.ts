@@ -50,7 +50,15 @@ describe("JsonLines.stringify", () => {
 
   it.prop(
     "the loop writes exactly what JSON.stringify writes",
-    [fc.anything({ withNullPrototype: true, withDate: true, withSparseArray: true, withMap: true, withSet: true, withTypedArray: true })],
+    [fc.anything({
+      withNullPrototype: true,
+      withDate: true,
+      withSparseArray: true,
+      withMap: true,
+      withSet: true,
+      withTypedArray: true,
+      withBoxedValues: true
+    })],
     ([value]) => {
       for (const root of [[value], { value, skipped: undefined, f: () => 1 }]) {
         expect(stringifyIteratively(root)).toBe(JSON.stringify(root))

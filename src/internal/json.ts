@@ -13,10 +13,16 @@ interface Open {
   written: boolean
 }
 
-const toJsonOf = (value: unknown, key: string): unknown =>
-  typeof value === "object" && value !== null && typeof (value as { toJSON?: unknown }).toJSON === "function"
+/** The value `JSON.stringify` writes for `value`: its `toJSON(key)` if any, then boxed primitives unboxed. */
+const toJsonOf = (value: unknown, key: string): unknown => {
+  const own = typeof value === "object" && value !== null && typeof (value as { toJSON?: unknown }).toJSON === "function"
     ? (value as { toJSON: (key: string) => unknown }).toJSON(key)
     : value
+  if (own instanceof Number) return Number(own)
+  if (own instanceof String) return String(own)
+  if (own instanceof Boolean) return own.valueOf()
+  return own
+}
 
 /** What `JSON.stringify` writes for a value that is not an object or array; `undefined` when it omits it. */
 const scalarText = (value: unknown): string | undefined => {
