@@ -243,8 +243,9 @@ const decodeEvent = (event: Sse.Event): Signal<ChatStreamError> => {
     // Cut inside the last event (§1), whatever its name: an unterminated
     // `event: error` whose data is not JSON is most likely a cut JSON payload.
     if (!event.terminated) {
+      // The data of a cut `event: error` is kept in the detail: it may be all the server said.
       const detail = event.event === "error"
-        ? "the last event, an `event: error`, is not complete JSON"
+        ? `the last event, an \`event: error\`, is not complete JSON: ${JSON.stringify(data.length > 200 ? `${data.slice(0, 200)}…` : data)}`
         : "the last event is not complete JSON"
       return fault(new IncompleteStreamError({ reason: "CutInsideEvent", detail, snapshot: none }))
     }

@@ -147,6 +147,10 @@ describe("ChatStream", () => {
         expect(error).toBeInstanceOf(ChatStreamError.IncompleteStreamError)
         expect((error as ChatStreamError.IncompleteStreamError).reason).toBe("CutInsideEvent")
         expect(error.message).toContain("event: error")
+        // what the server said is not lost
+        expect(error.message).toContain(JSON.stringify("{\"mess"))
+        const plain = failureOf(yield* runEvents(bytesOf(sseEvents(started) + "event: error\ndata: Internal server error")))
+        expect(plain.message).toContain("\"Internal server error\"")
         expect(carriedContent(error)).toEqual(Option.some("Hello"))
         expect(tags(run.items)).toEqual(["ContentDelta", "ContentDelta"])
         // terminated, the same text is the provider's error, as it stands
