@@ -69,6 +69,8 @@ describe("an invalid base URL", () => {
   const cases: ReadonlyArray<readonly [string, string]> = [
     ["localhost:8080/v1", `it must start with http:// or https:// (did you mean "http://localhost:8080/v1"?)`],
     ["127.0.0.1:11434/v1", `it must start with http:// or https:// (did you mean "http://127.0.0.1:11434/v1"?)`],
+    ["https//api.example.test/v1", `it must start with http:// or https:// (did you mean "https://api.example.test/v1"?)`],
+    ["mailto:a@b", "it must start with http:// or https://"],
     ["not a url", "it must start with http:// or https://"],
     ["", "it is empty"],
     ["ftp://example.test/v1", "it must start with http:// or https://"],

@@ -43,8 +43,14 @@ export const baseUrlProblem = (base: string): string | undefined => {
   const parsed = parses(text)
   if (parsed !== undefined && (parsed.protocol === "http:" || parsed.protocol === "https:")) return undefined
   if (parsed === undefined && /^https?:\/\//i.test(text)) return "it is not a valid URL"
-  const guess = `http://${text}`
-  const suggestion = !/^[a-z][a-z0-9+.-]*:\/\//i.test(text) && parses(guess) !== undefined
+  // A suggestion only for a host (and port) without its scheme, or a scheme missing its colon.
+  const missingColon = /^(https?)\/\/(.*)$/i.exec(text)
+  const guess = missingColon !== null
+    ? `${missingColon[1]}://${missingColon[2]}`
+    : /^[a-z0-9.-]+(:\d+)?(\/|$)/i.test(text)
+    ? `http://${text}`
+    : undefined
+  const suggestion = guess !== undefined && parses(guess) !== undefined
     ? ` (did you mean "${displayUrl(guess)}"?)`
     : ""
   return `it must start with http:// or https://${suggestion}`
