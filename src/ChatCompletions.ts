@@ -126,6 +126,9 @@ export type ErrorTypeId = typeof ErrorTypeId
  * - `InvalidUrl`: the base URL is not a valid `http://` or `https://` URL
  *   (`detail` says why); nothing was sent. Not retried.
  * - `Encode`: the request body could not be encoded as JSON. Not retried.
+ * - `InvalidOption`: an option of the service cannot work (`maxEventBytes`
+ *   not a positive integer or `Infinity`; `detail` says which); nothing was
+ *   sent, so no answer is paid for and then thrown away. Not retried.
  *
  * @example
  * ```ts
@@ -139,7 +142,7 @@ export type ErrorTypeId = typeof ErrorTypeId
  * @since 0.1.0
  * @category errors
  */
-export const ConnectionErrorReason = Schema.Literal("Transport", "Timeout", "InvalidUrl", "Encode")
+export const ConnectionErrorReason = Schema.Literal("Transport", "Timeout", "InvalidUrl", "Encode", "InvalidOption")
 
 /**
  * Why a request got no response.
@@ -149,7 +152,8 @@ export const ConnectionErrorReason = Schema.Literal("Transport", "Timeout", "Inv
  * import { ChatCompletions } from "effect-chat-stream"
  *
  * // a mistake in the program or its configuration, not in the network
- * const isSetupError = (reason: ChatCompletions.ConnectionErrorReason) => reason === "InvalidUrl" || reason === "Encode"
+ * const isSetupError = (reason: ChatCompletions.ConnectionErrorReason) =>
+ *   reason === "InvalidUrl" || reason === "Encode" || reason === "InvalidOption"
  * ```
  *
  * @since 0.1.0
@@ -297,6 +301,8 @@ export class ConnectionError extends Schema.TaggedError<ConnectionError>("effect
         return `Invalid base URL ${JSON.stringify(this.url)}${detail}`
       case "Encode":
         return `The request body could not be encoded as JSON${detail}`
+      case "InvalidOption":
+        return `The request was not sent: an option is invalid${detail}`
     }
   }
 }
@@ -431,7 +437,10 @@ export interface Options {
   readonly maxRetryAfter?: Duration.DurationInput | undefined
   /** Whether to send `stream_options: { include_usage: true }` (default `true`; off for servers that reject it). */
   readonly includeUsage?: boolean | undefined
-  /** The largest server-sent event accepted (default 16 MiB), as in `ChatStream.Options`. */
+  /**
+   * The largest server-sent event accepted (default 16 MiB), as in `ChatStream.Options`. A value that is not a
+   * positive integer or `Infinity` fails every request with `ConnectionError` (`InvalidOption`) before it is sent.
+   */
   readonly maxEventBytes?: number | undefined
   /** Whether delta events carry partial JSON (default `true`), as in `ChatStream.Options`. */
   readonly partialJson?: boolean | undefined
@@ -743,6 +752,10 @@ export const makeWith = (httpClient: HttpClient.HttpClient, options: Options = {
   const urlProblem = internal.baseUrlProblem(resolved.baseUrl)
   const url = urlProblem === undefined ? internal.joinUrl(resolved.baseUrl, "chat/completions") : resolved.baseUrl
   const shownUrl = internal.displayUrl(url)
+  // An unusable limit would fail the body only after a paid answer: fail before sending instead.
+  const optionProblem = invalidLimit(resolved.maxEventBytes) === undefined
+    ? undefined
+    : `maxEventBytes must be a positive integer or Infinity, got ${resolved.maxEventBytes}`
   const policy = retryPolicy(resolved)
   const pipelineOptions: ChatStream.Options = { maxEventBytes: resolved.maxEventBytes, partialJson: resolved.partialJson }
 
@@ -756,6 +769,9 @@ export const makeWith = (httpClient: HttpClient.HttpClient, options: Options = {
   const buildRequest = (params: ChatCompletionRequest): Effect.Effect<HttpClientRequest.HttpClientRequest, ConnectionError> => {
     if (urlProblem !== undefined) {
       return Effect.fail(new ConnectionError({ reason: "InvalidUrl", url: shownUrl, detail: urlProblem, attempts: 0 }))
+    }
+    if (optionProblem !== undefined) {
+      return Effect.fail(new ConnectionError({ reason: "InvalidOption", url: shownUrl, detail: optionProblem, attempts: 0 }))
     }
     const streamOptions = resolved.includeUsage
       ? {
@@ -924,9 +940,6 @@ export const makeWith = (httpClient: HttpClient.HttpClient, options: Options = {
           return ended ? first : Stream.concat(first, Stream.repeatEffectChunkOption(pull))
         }
         case "Json": {
-          // an unusable limit fails as the event pipeline would, before reading on
-          const invalid = invalidLimit(resolved.maxEventBytes)
-          if (invalid !== undefined) return Stream.fail(invalid)
           while (!ended && size <= resolved.maxEventBytes) yield* readOnce
           if (size > resolved.maxEventBytes) {
             return Stream.fail(new SseError({ reason: "EventTooLarge", limit: resolved.maxEventBytes, snapshot: Option.none() }))

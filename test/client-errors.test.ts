@@ -282,22 +282,26 @@ describe("a 2xx body is judged by its start", () => {
       }
     }))
 
-  it.live("an unusable maxEventBytes fails with SseError InvalidLimit, for an event stream and for a JSON body", () =>
+  it.live("an unusable maxEventBytes fails before anything is sent (no answer paid for and thrown away)", () =>
     Effect.gen(function*() {
       const json = JSON.stringify(completion("Hi"))
+      let sent = 0
+      const runCounted = (reply: ChatCompletionsTest.Reply, options: ChatCompletions.Options) =>
+        ChatCompletions.finalContent(params).pipe(Effect.provide(ChatCompletionsTest.layer(() => {
+          sent++
+          return reply
+        }, options)))
       for (const maxEventBytes of [0, -1, 1.5, Number.NaN]) {
         for (const reply of [ChatCompletionsTest.sse(sseBody), ChatCompletionsTest.sse(json, { headers: { "content-type": "application/json" } })]) {
-          const error = yield* failureOf(run(reply, { maxEventBytes }))
-          expect(error, String(maxEventBytes)).toMatchObject({ _tag: "SseError", reason: "InvalidLimit" })
+          const error = yield* failureOf(runCounted(reply, { maxEventBytes }))
+          expect(error, String(maxEventBytes)).toMatchObject({ _tag: "ConnectionError", reason: "InvalidOption", attempts: 0 })
+          expect(error.message).toContain(`maxEventBytes must be a positive integer or Infinity, got ${maxEventBytes}`)
         }
       }
-      expect(yield* run(ChatCompletionsTest.sse(json, { headers: { "content-type": "application/json" } }), { maxEventBytes: Infinity }))
+      expect(sent).toBe(0)
+      expect(yield* runCounted(ChatCompletionsTest.sse(json, { headers: { "content-type": "application/json" } }), { maxEventBytes: Infinity }))
         .toEqual(Option.some("Hi"))
-      // The raw bytes (what `chat --record` saves) of a JSON body check the limit themselves.
-      const bytes = yield* failureOf(Effect.scoped(Effect.flatMap(ChatCompletions.stream(params), (response) => Stream.runDrain(response.bytes))).pipe(
-        Effect.provide(ChatCompletionsTest.layer([ChatCompletionsTest.sse(json, { headers: { "content-type": "application/json" } })], { maxEventBytes: 0 }))
-      ))
-      expect(bytes).toMatchObject({ _tag: "SseError", reason: "InvalidLimit" })
+      expect(sent).toBe(1)
     }))
 
   it.live("JSON that is neither an error nor a completion, and text, are ApiErrors with a preview", () =>
