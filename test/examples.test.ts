@@ -28,6 +28,9 @@ import {
 
 type Json = Record<string, unknown>
 
+/** The contract in the steering checkout beside the repository, copied to docs/. */
+const sharedContract = path.join(sharedExamplesDir, "../docs/stream-contract.md")
+
 const EXPECTED_EXAMPLES = ["content-with-usage", "error-mid-stream", "reasoning-then-content", "two-tool-calls"]
 
 /** The fields of a chunk's deltas that must match: content and tool calls, per choice. */
@@ -72,6 +75,11 @@ describe("worked examples", () => {
   it("the four examples are there", () => {
     expect(exampleNames()).toEqual(EXPECTED_EXAMPLES)
     for (const name of EXPECTED_EXAMPLES) expect(readExample(name, "jsonl").trim()).not.toBe("")
+  })
+
+  it.skipIf(!fs.existsSync(sharedContract))("docs/stream-contract.md is the steering checkout's contract", () => {
+    expect(fs.readFileSync(path.join(examplesDir, "../../docs/stream-contract.md"), "utf8"))
+      .toBe(fs.readFileSync(sharedContract, "utf8"))
   })
 
   it.skipIf(!fs.existsSync(sharedExamplesDir))("the copy in test/examples is the steering checkout's ../shared/examples", () => {
