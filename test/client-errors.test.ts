@@ -483,6 +483,10 @@ describe("ApiError messages of error bodies without a message", () => {
     )
     expect(messageOf(500, "")).toBe("HTTP 500 (empty body)")
     expect(messageOf(502, " \n")).toBe("HTTP 502 (empty body)")
+    // a blank message is no message: what else the body holds is shown
+    expect(messageOf(500, JSON.stringify({ message: "   ", code: 5 }))).toBe(`HTTP 500: {"message":" ","code":5}`)
+    expect(messageOf(500, JSON.stringify({ error: "  " }))).toBe(`HTTP 500: {"error":" "}`)
+    expect(messageOf(503, JSON.stringify({ error: { message: " ", type: "overloaded" } }))).toBe("HTTP 503 (type overloaded)")
     expect(messageOf(400, JSON.stringify([{ error: { code: 400, message: "API key not valid", status: "INVALID_ARGUMENT" } }])))
       .toBe("API key not valid")
     // unchanged: a message of the provider's own, a text body

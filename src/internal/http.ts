@@ -188,10 +188,11 @@ const jsonPreview = (json: unknown): string => {
 
 const present = (value: unknown): boolean => value !== undefined && value !== null && value !== ""
 
+/** Whether an error object (or string) holds a message worth showing: not blank. */
 const hasMessageOf = (inner: unknown): boolean =>
   Predicate.isRecord(inner)
-    ? typeof inner.message === "string" && inner.message !== ""
-    : typeof inner === "string" && inner !== ""
+    ? typeof inner.message === "string" && inner.message.trim() !== ""
+    : typeof inner === "string" && inner.trim() !== ""
 
 /**
  * The `ApiError` of a non-2xx response (or a 2xx JSON body holding
