@@ -2,14 +2,17 @@
  * Ad-hoc fuzz of the byte pipelines: chunk-shaped JSON with arbitrary values
  * in any field (sometimes whole JSON documents where a string or number
  * belongs), with or without `[DONE]`, through `events`, `snapshots` and
- * `chunks`. Every run must end well or with a typed error, never a defect.
+ * `chunks`. Every run must end well or with a typed error, never a defect,
+ * and the events' JSON lines (the CLI's `--json`) must each parse as JSON.
  * A start for the fuzzing of the planned input limits.
  *
  *   npx tsx scratchpad/fuzz-pipeline.ts [runs]
  */
-import { Cause, Effect, Exit, Stream } from "effect"
+import { Cause, Effect, Exit, Option, Stream } from "effect"
 import * as fc from "effect/FastCheck"
 import * as ChatStream from "../src/ChatStream.js"
+import type { ChatStreamEvent } from "../src/ChatStreamEvent.js"
+import * as JsonLines from "../src/JsonLines.js"
 const any = fc.anything({ maxDepth: 3, withNullPrototype: false, withBigInt: false, withDate: false, withMap: false, withSet: false, withTypedArray: false, withSparseArray: false, withBoxedValues: false, withObjectString: false })
 const jsonish = fc.oneof(fc.jsonValue({ maxDepth: 3 }), any.map((v) => { try { return JSON.parse(JSON.stringify(v) ?? "null") } catch { return null } }))
 const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(fc.oneof({ arbitrary: a, weight: 12 }, { arbitrary: jsonish, weight: 1 }), { nil: undefined })
@@ -32,6 +35,23 @@ await fc.assert(fc.asyncProperty(fc.array(chunk, { maxLength: 6 }), fc.boolean()
       }
       typed++
     } else ok++
+    if (p === ChatStream.events) {
+      // the JSON lines of what was emitted before the end, then the last line
+      const emitted: Array<ChatStreamEvent> = []
+      const end = await Effect.runPromiseExit(Stream.runForEach(ChatStream.events(Stream.make(body)), (e) => Effect.sync(() => void emitted.push(e))))
+      try {
+        const lines = emitted.map(JsonLines.event)
+        let last = undefined as ChatStreamEvent | undefined
+        for (const e of emitted) if (e._tag === "Chunk") last = e
+        lines.push(Exit.isSuccess(end)
+          ? JsonLines.final(last === undefined ? Option.none() : Option.some((last as Extract<ChatStreamEvent, { _tag: "Chunk" }>).snapshot))
+          : JsonLines.failure(Cause.squash(end.cause)))
+        for (const line of lines) JSON.parse(line)
+      } catch (error) {
+        console.log("JSON LINES", String(error).slice(0, 300), JSON.stringify(chunks).slice(0, 600))
+        return false
+      }
+    }
   }
   return true
 }), { numRuns: Number(process.argv[2] ?? 3000) })
