@@ -74,7 +74,7 @@ import type {
 } from "./ChatStreamError.js"
 import { IncompleteStreamError, SseError } from "./ChatStreamError.js"
 import type { ChatStreamEvent } from "./ChatStreamEvent.js"
-import { optionalVariable } from "./internal/config.js"
+import { definedOnly, optionalVariable } from "./internal/config.js"
 import * as internal from "./internal/http.js"
 import { invalidLimit } from "./internal/sse.js"
 
@@ -661,16 +661,6 @@ const retryPolicy = (options: ResolvedOptions): Schedule.Schedule<unknown, Failu
     )
   )
 
-const concat = (parts: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.length
-  }
-  return out
-}
-
 const withIdleTimeout = <A, E, R>(
   stream: Stream.Stream<A, E, R>,
   idle: Duration.Duration
@@ -718,7 +708,7 @@ const readText = (
         return { parts: acc.parts, size: acc.size + part.length }
       }
     ),
-    Effect.map(({ parts, size }) => new TextDecoder().decode(concat(parts, size)))
+    Effect.map(({ parts, size }) => new TextDecoder().decode(internal.concat(parts, size)))
   )
 
 const consumedTwice = () =>
@@ -921,7 +911,7 @@ export const makeWith = (httpClient: HttpClient.HttpClient, options: Options = {
             return true
           })
       })
-      const text = () => new TextDecoder().decode(concat(head, size))
+      const text = () => new TextDecoder().decode(internal.concat(head, size))
 
       let kind: internal.BodyKind = "Undecided"
       const sniffer = new internal.BodySniffer()
@@ -1187,9 +1177,6 @@ export const config: Config.Config<Options> = Config.all({
   project: optionalVariable("OPENAI_PROJECT_ID", Config.string),
   pipeline: ChatStream.config
 }).pipe(Config.map(({ pipeline, ...client }): Options => ({ ...client, ...pipeline })))
-
-const definedOnly = (options: Options): Options =>
-  Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Options
 
 /**
  * `layer(options)` with Node's undici `HttpClient` provided.

@@ -32,6 +32,7 @@ import { Context, Duration, Effect, Layer, Ref, Schedule } from "effect"
 import * as fs from "node:fs/promises"
 import type { ChatCompletionRequest } from "./ChatCompletionRequest.js"
 import * as ChatCompletions from "./ChatCompletions.js"
+import { definedOnly } from "./internal/config.js"
 
 // -----------------------------------------------------------------------------
 // replies
@@ -538,10 +539,6 @@ export const makeHttpClient = (
     )
     return { client, requests: recorded }
   })
-
-/** The options without the keys given as `undefined` (which mean "the default"). */
-const definedOnly = (options: ChatCompletions.Options): ChatCompletions.Options =>
-  Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as ChatCompletions.Options
 
 /**
  * `ChatCompletions` answering with the replies, and the `Requests` it

@@ -47,12 +47,6 @@ export interface PrintOptions {
   readonly stream: ChatStream.Options
 }
 
-/** The pipeline's options from the `CHAT_STREAM_*` variables, blank ones left out. */
-const streamOptions = (options: ChatStream.Options): ChatStream.Options => ({
-  ...(options.maxEventBytes === undefined ? {} : { maxEventBytes: options.maxEventBytes }),
-  ...(options.partialJson === undefined ? {} : { partialJson: options.partialJson })
-})
-
 class UsageError extends Error {}
 
 const parseTags = (text: Option.Option<string>): Effect.Effect<Option.Option<ReadonlySet<string>>, UsageError> =>
@@ -145,7 +139,7 @@ const replay = Command.make(
         ChatStream.config,
         (error) => new UsageError(`bad configuration: ${error.message}`)
       )
-      const code = yield* printStream(Stream.fromIterable(pieces), { json, tags, stream: streamOptions(stream) })
+      const code = yield* printStream(Stream.fromIterable(pieces), { json, tags, stream })
       process.exitCode = code
     })
 ).pipe(Command.withDescription("render a recorded streaming response body"))
@@ -237,7 +231,11 @@ const chat = Command.make(
                 new Error(`could not write the recording: ${error instanceof Error ? error.message : String(error)}`)
             }))
         }
-        return yield* printStream(bytes, { json, tags, stream: streamOptions(fromEnv) })
+        return yield* printStream(bytes, {
+          json,
+          tags,
+          stream: { maxEventBytes: fromEnv.maxEventBytes, partialJson: fromEnv.partialJson }
+        })
       }).pipe(Effect.scoped, Effect.provide(client))
       process.exitCode = code
     })

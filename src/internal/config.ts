@@ -56,3 +56,12 @@ export const optionalVariable = <A>(
       })
     })
   )
+
+/**
+ * The options without the keys given as `undefined`, which mean "the
+ * default": spread over defaults, they leave the defaults in place.
+ *
+ * @internal
+ */
+export const definedOnly = <A extends object>(options: A): A =>
+  Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as A

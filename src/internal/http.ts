@@ -349,6 +349,17 @@ export const sniffBody = (bytes: Uint8Array, ended: boolean, atStart = true): Bo
   return "Other"
 }
 
+/** The pieces joined into one array of `size` bytes (their total length). */
+export const concat = (parts: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const part of parts) {
+    out.set(part, at)
+    at += part.length
+  }
+  return out
+}
+
 /**
  * `sniffBody` over a body read in pieces: each piece is judged with the few
  * bytes before it that are still undecided (a partial byte order mark or
@@ -366,15 +377,8 @@ export class BodySniffer {
     let size = this.unjudged.length
     for (const piece of pieces) size += piece.length
     if (size !== this.unjudged.length) {
-      const joined = new Uint8Array(size)
-      joined.set(this.unjudged, 0)
-      let at = this.unjudged.length
-      for (const piece of pieces) {
-        joined.set(piece, at)
-        at += piece.length
-      }
       this.copied += size
-      this.unjudged = joined
+      this.unjudged = concat([this.unjudged, ...pieces], size)
     }
     const kind = sniffBody(this.unjudged, ended, this.atStart)
     if (kind === "Undecided") {
