@@ -27,7 +27,8 @@
  * as in `JSON.parse`, it is an own property and prototypes never change.
  *
  * Values handed out are frozen and never change afterwards; finished parts
- * are shared between successive values (see {@link value}).
+ * are shared between successive values, and a value is only built when it
+ * is first read (see {@link value}).
  *
  * The parser uses no recursion, so any nesting depth works: 100,000 nested
  * arrays give 100,000 nested arrays. There it differs from partial-json, whose
@@ -36,12 +37,22 @@
  * other error, so it silently returns a truncated value.
  *
  * Costs: along a linear history (each parser fed once) `feed` costs the
- * length of the fragment, and `value` costs the number of direct children of
- * the containers still open (they are copied) plus the unfinished number or
- * literal at the end, if any; it is free when nothing changed. Two cases read
- * the whole text again: feeding or asking the value of a parser that is not
- * the latest of its line (a fork), and, once per such number, the `e` that
- * invalidates a number parsed up to its last `e` (see above).
+ * length of the fragment and O(1) more: it records where the value stands
+ * (the innermost open container, how many children it has, the open token)
+ * without copying anything. The value is built on its first read, whenever
+ * that is (before or after later feeds, after the stream ended): the
+ * open containers from the root to the innermost are copied (their direct
+ * children; finished containers are shared), plus the unfinished number at
+ * the end, if any; later reads give the same object. A value nobody reads
+ * costs nothing, so a consumer that only wants the finished document pays
+ * the parse alone. One that reads the value after every fragment of an array
+ * that grows to n items pays for n fresh arrays of up to n items: that is
+ * the price of a plain immutable array per value; to read such an array as
+ * it grows in linear time, append the items yourself (for tool calls, from
+ * `argumentsDelta`), or ask a value only now and then. Two cases read the
+ * whole text again: feeding a parser that is not the latest of its line (a
+ * fork), and, once per such number, the `e` that invalidates a number parsed
+ * up to its last `e` (see above).
  *
  * @since 0.1.0
  */
@@ -165,9 +176,11 @@ export const feed: {
  * The value (arrays and plain objects, frozen) never changes afterwards.
  * Containers that were already finished are shared with earlier and later
  * values; only the open containers, from the root to the innermost one, are
- * fresh shallow copies. The result is cached per parser. Asking the value of
- * a parser that has been fed since reads its text again (once); ask before
- * feeding to stay linear.
+ * fresh shallow copies, made when the option's `value` is first read (the
+ * option itself, and whether it is `some`, is known at once), and the same
+ * object on every read after. It does not matter when it is read: a parser
+ * that has been fed since still gives its own value, without reading its
+ * text again.
  *
  * @example
  * ```ts

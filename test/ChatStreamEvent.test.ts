@@ -3,9 +3,11 @@
  * `step` / `finish` functions on hand-written chunks.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Option } from "effect"
+import { Equal, Option, Schema } from "effect"
 import { parse as partialParse } from "partial-json"
 import * as ChatStreamEvent from "../src/ChatStreamEvent.js"
+import { work } from "../src/internal/partialJson.js"
+import * as JsonLines from "../src/JsonLines.js"
 import { chunk, expectedDone, expectedPartial, ofTag, tags } from "./helpers.js"
 
 type Event = ChatStreamEvent.ChatStreamEvent
@@ -527,6 +529,39 @@ describe("ChatStreamEvent", () => {
       }
       const plainText = derive([frag({ index: 0, function: { name: "f", arguments: "not json" } })])
       expect(Option.isNone(ofTag(plainText.events, "ToolCallArgumentsDelta")[0].parsedArguments)).toBe(true)
+    })
+
+    it("values are built when read, in any order, and events stay plain data", () => {
+      const items = Array.from({ length: 300 }, (_, i) => ({ id: i, text: `line ${i}` }))
+      const args = JSON.stringify({ file: "a.txt", items })
+      const before = work.copied
+      const { events } = derive([
+        frag({ index: 0, id: "a", function: { name: "write", arguments: "" } }),
+        ...pieces(args, 5).map((p) => frag({ index: 0, function: { arguments: p } })),
+        ...pieces(jsonText, 3).map((p) => c({ content: p }))
+      ])
+      expect(work.copied).toBe(before) // nothing read, nothing copied
+      const deltas = [...ofTag(events, "ToolCallArgumentsDelta"), ...ofTag(events, "ContentDelta")]
+      // read back to front, after the stream: each is partial-json's value of its own prefix
+      for (const d of [...deltas].reverse()) {
+        const [value, text] = d._tag === "ContentDelta" ? [d.parsed, d.snapshot] : [d.parsedArguments, d.arguments]
+        expect(value).toEqual(expectedPartial(text))
+      }
+      const middle = ofTag(events, "ToolCallArgumentsDelta")[300]
+      const value = Option.getOrThrow(middle.parsedArguments)
+      expect(Option.getOrThrow(middle.parsedArguments)).toBe(value) // memoised
+      expect(Object.isFrozen(value)).toBe(true)
+      // as data: Equal, Schema encoding, JSON lines and printing all see the value
+      const copy = ChatStreamEvent.make(ChatStreamEvent.ToolCallArgumentsDelta, { ...middle, parsedArguments: Option.some(value) })
+      expect(Equal.equals(middle, copy)).toBe(true)
+      const unread = derive([frag({ index: 0, id: "a", function: { name: "f", arguments: "{\"a\": [1, {\"b\": tr" } })])
+      const event = ofTag(unread.events, "ToolCallArgumentsDelta")[0]
+      expect(Schema.encodeSync(ChatStreamEvent.ChatStreamEvent)(event)).toMatchObject({ parsedArguments: { a: [1, { b: true }] } })
+      expect(JSON.parse(JsonLines.event(event)).parsedArguments).toEqual({ a: [1, { b: true }] })
+      expect(String(event)).toContain("true")
+      expect(event).toEqual(
+        ChatStreamEvent.make(ChatStreamEvent.ToolCallArgumentsDelta, { ...event, parsedArguments: Option.some({ a: [1, { b: true }] }) })
+      )
     })
 
     it("done events carry JSON.parse of the text, none when it is not valid JSON", () => {

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from "@effect/vitest"
-import { Option, pipe } from "effect"
+import { Equal, Hash, Option, pipe } from "effect"
 import * as fc from "effect/FastCheck"
 import { parse as partialJsonParse } from "partial-json"
+import { work } from "../src/internal/partialJson.js"
 import * as PartialJson from "../src/PartialJson.js"
 
 // ---------------------------------------------------------------------------
@@ -494,6 +495,123 @@ describe("PartialJson", () => {
       expect(v2[2]).not.toBe(v1[2])
       // the same parser gives the same value object
       expect(Option.getOrThrow(PartialJson.value(p2))).toBe(v2)
+    })
+  })
+
+  describe("values built on first read", () => {
+    /** What reading `value` of each parser may do: never, at once, at once and again, or after the last feed. */
+    const readPlan = fc.array(fc.constantFrom("never", "now", "twice", "later", "later-twice"), { minLength: 1 })
+
+    /**
+     * The width of the containers along the last-child path from the root:
+     * what a value with every container on that path open would copy.
+     */
+    const spineWidth = (u: unknown): number => {
+      let width = 0
+      while (isObject(u)) {
+        const children: Array<unknown> = Array.isArray(u) ? u : Object.values(u)
+        width += children.length
+        u = children[children.length - 1]
+      }
+      return width
+    }
+
+    it.prop(
+      "every value is partial-json's on its prefix, whenever and however often it is read",
+      [jsonDocument, fragmentSizes, readPlan, fc.boolean()],
+      ([text, sizes, plan, reverse]) => {
+        const parsers: Array<PartialJson.Parser> = []
+        const firstReads = new Map<number, unknown>()
+        const read = (i: number) => {
+          const value = PartialJson.value(parsers[i])
+          expectAgreement(parsers[i].text, value)
+          const inner = Option.getOrUndefined(value)
+          if (firstReads.has(i)) expect(inner).toBe(firstReads.get(i)) // the same object on every read
+          else firstReads.set(i, inner)
+        }
+        let parser = PartialJson.empty
+        for (const fragment of cut(text, sizes)) {
+          parser = PartialJson.feed(parser, fragment)
+          const i = parsers.push(parser) - 1
+          const step = plan[i % plan.length]
+          if (step === "now" || step === "twice") read(i)
+          if (step === "twice") read(i)
+        }
+        const late = parsers.map((_, i) => i).filter((i) => plan[i % plan.length].startsWith("later"))
+        if (reverse) late.reverse()
+        for (const i of late) read(i)
+        for (const i of late) if (plan[i % plan.length] === "later-twice") read(i)
+        // and the eager way agrees: a parser that read the whole prefix at once
+        for (const i of firstReads.keys()) {
+          const once = PartialJson.value(PartialJson.feed(PartialJson.empty, parsers[i].text))
+          expect(Option.getOrUndefined(once)).toStrictEqual(firstReads.get(i))
+        }
+      },
+      { fastCheck: { numRuns: 300 } }
+    )
+
+    it.prop(
+      "a value nobody reads copies nothing; one that is read copies its open containers once",
+      [jsonDocument, fragmentSizes, fc.boolean()],
+      ([text, sizes, late]) => {
+        const before = work.copied
+        const parsers: Array<PartialJson.Parser> = []
+        let parser = PartialJson.empty
+        for (const fragment of cut(text, sizes)) parsers.push(parser = PartialJson.feed(parser, fragment))
+        expect(work.copied).toBe(before)
+        let bound = 0
+        const readAll = () => {
+          for (const p of parsers) bound += spineWidth(Option.getOrUndefined(PartialJson.value(p)))
+        }
+        if (late) readAll()
+        else {
+          // read each as it comes, on a second pass of the same fragments
+          parser = PartialJson.empty
+          parsers.length = 0
+          for (const fragment of cut(text, sizes)) {
+            parsers.push(parser = PartialJson.feed(parser, fragment))
+            bound += spineWidth(Option.getOrUndefined(PartialJson.value(parser)))
+          }
+        }
+        const copied = work.copied - before
+        expect(copied).toBeLessThanOrEqual(bound)
+        for (const p of parsers) PartialJson.value(p)
+        expect(work.copied - before).toBe(copied) // a second read copies nothing
+      },
+      { fastCheck: { numRuns: 300 } }
+    )
+
+    it("a growing array's values cost their width when read, nothing when not", () => {
+      const items = Array.from({ length: 2000 }, (_, i) => ({ id: i, ok: i % 2 === 0 }))
+      const fragments = cut(JSON.stringify({ items }), [5])
+      const before = work.copied
+      let parser = PartialJson.empty
+      const parsers = fragments.map((f) => parser = PartialJson.feed(parser, f))
+      expect(work.copied).toBe(before)
+      // one value in the middle: its root (1 member) and its open array of about 1,000 items
+      const middle = Option.getOrThrow(PartialJson.value(parsers[Math.floor(parsers.length / 2)])) as {
+        items: Array<unknown>
+      }
+      expect(middle.items.length).toBeGreaterThan(990)
+      expect(work.copied - before).toBeLessThanOrEqual(1 + middle.items.length + 2)
+      expect(Option.getOrThrow(PartialJson.value(parsers[parsers.length - 1]))).toStrictEqual({ items })
+    })
+
+    it("a lazy value reads as an Option.some to Equal, JSON, inspection and matchers, read or not", () => {
+      const fresh = () => PartialJson.value(PartialJson.feed(PartialJson.empty, "{\"a\": [1, {\"b\": tr"))
+      const expected = { a: [1, { b: true }] }
+      expect(fresh()).toEqual(Option.some(expected)) // unread: a matcher reads it
+      expect(fresh()).toStrictEqual(Option.some(expected))
+      expect(Option.isSome(fresh())).toBe(true)
+      expect(JSON.stringify(fresh())).toBe(JSON.stringify(Option.some(expected)))
+      expect(String(fresh())).toBe(String(Option.some(expected)))
+      expect({ ...fresh() }).toEqual({ ...Option.some(expected) })
+      const value = fresh()
+      const inner = Option.getOrThrow(value)
+      expect(Equal.equals(value, Option.some(inner))).toBe(true)
+      expect(Hash.hash(value)).toBe(Hash.hash(Option.some(inner)))
+      expect(Equal.equals(value, Option.some([1]))).toBe(false)
+      expect(Option.map(value, (v) => (v as typeof expected).a.length)).toStrictEqual(Option.some(2))
     })
   })
 

@@ -51,11 +51,17 @@
  * ## Values handed out
  *
  * Finished containers are frozen once, when they close, and shared from then
- * on. A snapshot (`snapshot`) builds a fresh, frozen shallow copy of each open
- * container, innermost first, adding the value of its open child; nothing
- * finished is walked again. So a snapshot costs the number of direct children
- * of the open containers (a wide open array is copied each time), and nothing
- * when nothing changed since the previous one.
+ * on. Open containers only grow while open, so a past state of one is its
+ * member count. After every fragment the engine takes a `Capture` in O(1):
+ * the innermost open frame (frames are linked to their parents, each with the
+ * parent's count when it opened), its count and key, and the open token. The
+ * value is built from the capture when first read (`materialize`): a fresh,
+ * frozen shallow copy of each open container, innermost first, cut to its
+ * count and given the value of its open child; nothing finished is walked
+ * again. So feeding costs the fragment, a value nobody reads costs nothing,
+ * and one that is read costs the direct children of its open containers,
+ * whenever it is read; an unchanged state gives the same capture (and value)
+ * again.
  *
  * Keys are set as own data properties: a `"__proto__"` key becomes an own
  * property (like `JSON.parse`) and never changes a prototype. (partial-json
@@ -215,18 +221,156 @@ const copyObject = (obj: Record<string, unknown>, hasProtoKey: boolean): Record<
   return copy
 }
 
-/** An open container. */
+/**
+ * An open container. Its children only ever grow while it is open, so a
+ * capture can name a past state of it by its member count: for an array the
+ * first `count` items of `container`; for an object the first `count`
+ * entries of `log` (duplicate keys make the live object differ from that
+ * prefix, so objects keep their members in order as well).
+ *
+ * Frames are linked to their parent, and a frame records the parent's count
+ * and key when it was opened: while a frame is open its parent does not
+ * change, so the innermost frame, its count and key, and the open token
+ * describe the whole partial value (see {@link Capture}).
+ */
 class Frame {
   /** The member key whose value is being parsed (objects only). */
   key = ""
   /** Whether the object has an own `"__proto__"` member. */
   hasProtoKey = false
+  /** Children delivered: the array's length, or the object's members (duplicates included). */
+  count = 0
+  /** Objects: `key0, value0, key1, value1, ...`, every member in delivery order. */
+  readonly log: Array<unknown> | undefined
   constructor(
     readonly isArray: boolean,
     /** Finished children: an array, or a plain object. Frozen when the frame closes. */
-    readonly container: Array<unknown> | Record<string, unknown>
+    readonly container: Array<unknown> | Record<string, unknown>,
+    readonly parent: Frame | undefined,
+    /** The parent's `count` when this frame opened: where this frame's value goes. */
+    readonly parentCount: number,
+    /** The parent's `key` when this frame opened (objects). */
+    readonly parentKey: string
+  ) {
+    this.log = isArray ? undefined : []
+  }
+}
+
+/**
+ * A past state of an engine whose stack was not empty: the innermost open
+ * frame with its count and key, and the value of the open token. O(1) to take;
+ * {@link materialize} builds the plain value.
+ */
+class Capture {
+  constructor(
+    readonly frame: Frame,
+    readonly count: number,
+    readonly key: string,
+    /** The open token's value (NONE for none), or NONE with `number` set. */
+    readonly child: Result,
+    /** An open number token, evaluated when materialised: `[state, text, textBeforeE]`. */
+    readonly numberState: number,
+    readonly numberText: string,
+    readonly numberBeforeE: string | undefined
   ) {}
 }
+
+/** The value of a number token: `JSON.parse` of it, else of its text before its last `e`, else NONE. */
+const numberTokenValue = (state: number, text: string, beforeE: string | undefined): Result =>
+  isAccepting(state) ? JSON.parse(text) : beforeE === undefined ? NONE : JSON.parse(beforeE)
+
+/**
+ * Children copied into values handed out, counted for the tests that hold
+ * the library to "a value nobody reads costs nothing, one that is read costs
+ * its open containers' width". One addition per container copied.
+ *
+ * @internal
+ */
+export const work = { copied: 0 }
+
+/** An array frame's value at `count` items, followed by `child` unless NONE: a fresh frozen array. */
+const arrayAt = (items: Array<unknown>, count: number, child: Result): ReadonlyArray<unknown> => {
+  // Each allocates the exact length, which keeps `freeze` cheap; `concat`
+  // copies a long array fastest, but costs a fixed 100–150 ns more than a
+  // spread on a short one.
+  work.copied += child === NONE ? count : count + 1
+  if (child === NONE) return Object.freeze(count === items.length ? items.slice() : items.slice(0, count))
+  if (count === items.length) return Object.freeze(count < 64 ? [...items, child] : items.concat([child]))
+  const copy = items.slice(0, count + 1)
+  copy[count] = child
+  return Object.freeze(copy)
+}
+
+/** An object frame's value at `count` members, with `child` under `key` unless NONE: a fresh frozen object. */
+const objectAt = (frame: Frame, count: number, key: string, child: Result): Readonly<Record<string, unknown>> => {
+  let copy: Record<string, unknown>
+  work.copied += child === NONE ? count : count + 1
+  if (count === frame.count) {
+    copy = copyObject(frame.container as Record<string, unknown>, frame.hasProtoKey)
+  } else {
+    // Members came since: replay the first `count` of them.
+    copy = {}
+    const log = frame.log!
+    for (let i = 0; i < 2 * count; i += 2) setKey(copy, log[i] as string, log[i + 1])
+  }
+  if (child !== NONE) setKey(copy, key, child)
+  return Object.freeze(copy)
+}
+
+/**
+ * The plain value a capture stands for: the open containers copied, innermost
+ * first, each with the value of its open child. A loop over the parent links:
+ * no recursion on the depth.
+ */
+const materialize = (capture: Capture): unknown => {
+  let child = capture.child
+  if (child === NONE && capture.numberText !== "") {
+    child = numberTokenValue(capture.numberState, capture.numberText, capture.numberBeforeE)
+  }
+  let frame: Frame | undefined = capture.frame
+  let count = capture.count
+  let key = capture.key
+  while (frame !== undefined) {
+    child = frame.isArray
+      ? arrayAt(frame.container as Array<unknown>, count, child)
+      : objectAt(frame, count, key, child)
+    count = frame.parentCount
+    key = frame.parentKey
+    frame = frame.parent
+  }
+  return child
+}
+
+/**
+ * `Option.some` of a capture's value, built on the first read of `value` and
+ * the same object after. `value` is an own enumerable accessor, so the
+ * option reads like any `Option.some` to `Equal`, `toJSON`, Schema encoding,
+ * `JSON.stringify`, spreads and test matchers that compare own properties.
+ */
+const lazyValue: PropertyDescriptor = { enumerable: true, configurable: false }
+
+class LazySome {
+  #capture: Capture | undefined
+  #value: unknown = undefined
+  constructor(capture: Capture) {
+    this.#capture = capture
+    Object.defineProperty(this, "value", lazyValue)
+  }
+  static {
+    lazyValue.get = function(this: LazySome) {
+      const capture = this.#capture
+      if (capture !== undefined) {
+        this.#value = materialize(capture)
+        this.#capture = undefined // the frames it held can go
+      }
+      return this.#value
+    }
+  }
+}
+const SomeProto = Object.getPrototypeOf(Option.some(undefined))
+Object.setPrototypeOf(LazySome.prototype, SomeProto)
+// Matchers that compare iterables (an `Option` is one) compare constructors too.
+Object.defineProperty(LazySome.prototype, "constructor", { value: SomeProto.constructor, writable: true, configurable: true })
 
 /**
  * The mutable parse state. `Parser` values share one engine along a linear
@@ -253,10 +397,14 @@ export class Engine {
   private doneValue: unknown = undefined
   /** Bumped whenever a container changes (a value delivered, a frame pushed or closed). */
   private structure = 0
-  private cachedStructure = -1
-  private cachedChild: Result = NONE
-  private cachedKey = ""
-  private cachedSnapshot: Result = NONE
+  /** What the last capture compared, and gave: an unchanged state gives the same option again. */
+  private capturedStructure = -1
+  private capturedChild: Result = NONE
+  private capturedKey = ""
+  private capturedNumber = ""
+  private capturedNumberState = N_START
+  private capturedBeforeE: string | undefined = undefined
+  private captured: Option.Option<unknown> = Option.none()
 
   // String decoder (value strings and keys).
   private sValid = true
@@ -447,13 +595,13 @@ export class Engine {
     }
     if (c === LBRACE) {
       this.structure++
-      this.stack.push(new Frame(false, {}))
+      this.pushFrame(false, {})
       this.mode = O_START
       return true
     }
     if (c === LBRACKET) {
       this.structure++
-      this.stack.push(new Frame(true, []))
+      this.pushFrame(true, [])
       this.mode = A_HEAD
       return true
     }
@@ -464,6 +612,16 @@ export class Engine {
     this.tLitMatched = 0
     this.mode = this.tLit === "" ? NUM : LIT
     return false
+  }
+
+  private pushFrame(isArray: boolean, container: Array<unknown> | Record<string, unknown>): void {
+    const stack = this.stack
+    const parent = stack.length === 0 ? undefined : stack[stack.length - 1]
+    stack.push(
+      parent === undefined
+        ? new Frame(isArray, container, undefined, 0, "")
+        : new Frame(isArray, container, parent, parent.count, parent.key)
+    )
   }
 
   private startString(): void {
@@ -634,11 +792,13 @@ export class Engine {
       return
     }
     const frame = stack[stack.length - 1]
+    frame.count++
     if (frame.isArray) {
       ;(frame.container as Array<unknown>).push(value)
       this.mode = A_AFTER
     } else {
       setKey(frame.container as Record<string, unknown>, frame.key, value)
+      frame.log!.push(frame.key, value)
       if (frame.key === "__proto__") frame.hasProtoKey = true
       this.mode = O_AFTER
     }
@@ -660,64 +820,66 @@ export class Engine {
   }
 
   /**
-   * What partial-json returns for the text read so far: `NONE` where it
-   * throws. Costs the width of the open containers plus the open token, or
-   * nothing when neither the containers nor the open token's value changed
-   * since the previous snapshot (then that snapshot is returned again).
+   * What partial-json returns for the text read so far, as an option:
+   * `none` where it throws. O(1): with containers open, the value is a
+   * {@link LazySome} over a {@link Capture}, built on first read. When
+   * neither the containers nor the open token changed since the previous
+   * capture, that capture's option is returned again.
    */
-  snapshot(): Result {
+  capture(): Option.Option<unknown> {
     let child: Result = NONE
+    let numberText = ""
     switch (this.mode) {
       case LEADING:
-        return NONE
+        return Option.none()
       case DONE:
-        return this.doneOk ? this.doneValue : NONE
+        if (!this.doneOk) return Option.none()
+        if (this.capturedStructure !== this.structure) {
+          this.capturedStructure = this.structure
+          this.captured = Option.some(this.doneValue)
+        }
+        return this.captured
       case STR:
         child = this.stringAtEnd()
         break
       case LIT:
         // A lone "-" is not a partial -Infinity but a failing number token.
-        child = this.tLit === "-Infinity" && this.tLitMatched < 2
-          ? this.numberValue(-1)
-          : literalValue(this.tLit)
+        if (this.tLit === "-Infinity" && this.tLitMatched < 2) numberText = this.nText
+        else child = literalValue(this.tLit)
         break
       case NUM:
-        child = this.numberValue(-1)
+        numberText = this.nText
         break
     }
     const stack = this.stack
-    if (stack.length === 0) return child
+    if (stack.length === 0) {
+      // A top-level token: its value is cheap to tell, and decides none or some.
+      if (numberText !== "") child = numberTokenValue(this.nState, numberText, this.nBeforeE)
+      return child === NONE ? Option.none() : Option.some(child)
+    }
     // Containers only change through `deliver` and new frames (which bump
-    // `structure`); the innermost key only changes between values.
-    const key = stack[stack.length - 1].key
-    if (this.cachedStructure === this.structure && Object.is(this.cachedChild, child) && this.cachedKey === key) {
-      return this.cachedSnapshot
+    // `structure`); the innermost key only changes between values; a number
+    // token's value is a function of its text (its state and text before the
+    // last `e` follow from the text).
+    const frame = stack[stack.length - 1]
+    if (
+      this.capturedStructure === this.structure && Object.is(this.capturedChild, child) &&
+      this.capturedKey === frame.key && this.capturedNumber === numberText &&
+      (numberText === "" || (this.capturedNumberState === this.nState && this.capturedBeforeE === this.nBeforeE))
+    ) {
+      return this.captured
     }
-    this.cachedStructure = this.structure
-    this.cachedChild = child
-    this.cachedKey = key
-    for (let d = stack.length - 1; d >= 0; d--) {
-      const frame = stack[d]
-      if (frame.isArray) {
-        // Both allocate the exact length, which keeps `freeze` cheap; `concat`
-        // copies a long array fastest, but costs a fixed 100–150 ns more than
-        // a spread on a short one.
-        const items = frame.container as Array<unknown>
-        child = Object.freeze(
-          child === NONE ? items.slice() : items.length < 64 ? [...items, child] : items.concat([child])
-        )
-      } else {
-        const copy = copyObject(frame.container as Record<string, unknown>, frame.hasProtoKey)
-        if (child !== NONE) setKey(copy, frame.key, child)
-        child = Object.freeze(copy)
-      }
-    }
-    return this.cachedSnapshot = child
+    this.capturedStructure = this.structure
+    this.capturedChild = child
+    this.capturedKey = frame.key
+    this.capturedNumber = numberText
+    this.capturedNumberState = this.nState
+    this.capturedBeforeE = this.nBeforeE
+    return this.captured = new LazySome(
+      new Capture(frame, frame.count, frame.key, child, this.nState, numberText, this.nBeforeE)
+    ) as unknown as Option.Option<unknown>
   }
 }
-
-/** Whether a snapshot is a value (rather than "partial-json throws"). */
-export const isValue = (result: Result): boolean => result !== NONE
 
 // ---------------------------------------------------------------------------
 // Parser values
@@ -727,30 +889,20 @@ export const isValue = (result: Result): boolean => result !== NONE
 export const TypeId: PartialJson.TypeId = Symbol.for("effect-chat-stream/PartialJson/Parser") as PartialJson.TypeId
 
 /**
- * An immutable parser value: the text read so far, plus (internally) the
- * engine that has read exactly that text when `version` is the engine's.
+ * An immutable parser value: the text read so far, its value (captured when
+ * it was made, built on first read), plus (internally) the engine that has
+ * read exactly that text when `version` is the engine's.
  */
 export class ParserImpl implements PartialJson.Parser {
   readonly [TypeId]: PartialJson.TypeId = TypeId
-  #engine: Engine | undefined
-  #version: number
-  #value: Option.Option<unknown> | undefined = undefined
+  readonly #engine: Engine | undefined
+  readonly #version: number
+  readonly #value: Option.Option<unknown>
 
-  constructor(readonly text: string, engine: Engine | undefined, version: number) {
+  constructor(readonly text: string, engine: Engine | undefined, version: number, value: Option.Option<unknown>) {
     this.#engine = engine
     this.#version = version
-  }
-
-  /** The engine positioned at this parser's text, rebuilt from `text` if it has moved on. */
-  #currentEngine(): Engine {
-    const engine = this.#engine
-    if (engine !== undefined && engine.version === this.#version) return engine
-    // A fork (or `value` of an older parser): read the text again. Keep the
-    // new engine, so that feeding this parser next continues in place.
-    const fresh = Engine.fromText(this.text)
-    this.#engine = fresh
-    this.#version = fresh.version
-    return fresh
+    this.#value = value
   }
 
   feed(delta: string, whole?: string): ParserImpl {
@@ -759,7 +911,7 @@ export class ParserImpl implements PartialJson.Parser {
     // of building another (a long text built by appending is a V8 rope, one
     // node per fragment that lives as long as the text).
     const text = whole !== undefined && whole.length === this.text.length + delta.length ? whole : this.text + delta
-    const engine = this.#engine
+    let engine = this.#engine
     if (
       engine !== undefined && engine.version === this.#version &&
       // A finished number that only parsed through the last-`e` fallback
@@ -767,17 +919,15 @@ export class ParserImpl implements PartialJson.Parser {
       !(engine.fragile && delta.includes("e"))
     ) {
       engine.advance(delta, this.text.length)
-      return new ParserImpl(text, engine, ++engine.version)
+    } else {
+      // A fork (this parser was fed before), the first fragment, or a
+      // fragile number: read the whole text.
+      engine = Engine.fromText(text)
     }
-    const fresh = Engine.fromText(text)
-    return new ParserImpl(text, fresh, fresh.version)
+    return new ParserImpl(text, engine, ++engine.version, engine.capture())
   }
 
   value(): Option.Option<unknown> {
-    if (this.#value === undefined) {
-      const result = this.text.length === 0 ? undefined : this.#currentEngine().snapshot()
-      this.#value = result === undefined || !isValue(result) ? Option.none() : Option.some(result)
-    }
     return this.#value
   }
 
@@ -799,4 +949,4 @@ export class ParserImpl implements PartialJson.Parser {
 }
 
 /** The parser that has read nothing. */
-export const empty: ParserImpl = new ParserImpl("", undefined, 0)
+export const empty: ParserImpl = new ParserImpl("", undefined, 0, Option.none())
