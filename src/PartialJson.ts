@@ -72,7 +72,7 @@ import * as internal from "./internal/partialJson.js"
  * @since 0.1.0
  * @category symbols
  */
-export const TypeId: unique symbol = internal.TypeId
+export const TypeId: typeof internal.TypeId = internal.TypeId
 
 /**
  * The type of `TypeId`.

@@ -70,13 +70,13 @@
  *
  * Nothing here recurses on the input's depth.
  *
- * @internal
+ * Not public API. (This comment carries no internal tag: it would strip the
+ * import below it from the published declarations.)
  */
 
 import { Option } from "effect"
 import { format, NodeInspectSymbol } from "effect/Inspectable"
-import { pipeArguments } from "effect/Pipeable"
-import type * as PartialJson from "../PartialJson.js"
+import { type Pipeable, pipeArguments } from "effect/Pipeable"
 
 // ---------------------------------------------------------------------------
 // Character classes
@@ -885,16 +885,19 @@ export class Engine {
 // Parser values
 // ---------------------------------------------------------------------------
 
-/** @internal */
-export const TypeId: PartialJson.TypeId = Symbol.for("effect-chat-stream/PartialJson/Parser") as PartialJson.TypeId
+/** The parsers' type id (`PartialJson.TypeId` re-exports it; not tagged internal, so its type stays in the published declarations). */
+export const TypeId: unique symbol = Symbol.for("effect-chat-stream/PartialJson/Parser")
+
+/** The type of `TypeId`. */
+export type TypeId = typeof TypeId
 
 /**
  * An immutable parser value: the text read so far, its value (captured when
  * it was made, built on first read), plus (internally) the engine that has
  * read exactly that text when `version` is the engine's.
  */
-export class ParserImpl implements PartialJson.Parser {
-  readonly [TypeId]: PartialJson.TypeId = TypeId
+export class ParserImpl implements Pipeable {
+  readonly [TypeId]: TypeId = TypeId
   readonly #engine: Engine | undefined
   readonly #version: number
   readonly #value: Option.Option<unknown>
