@@ -33,6 +33,7 @@ import {
   splitAt,
   utf8
 } from "./helpers.js"
+import { doneTextOf, fragmentOf, joinFragments, thingOf } from "./invariants.js"
 
 type Event = ChatStreamEvent.ChatStreamEvent
 
@@ -293,69 +294,6 @@ const cutsArb = fc.oneof(
 
 const settings = { fastCheck: { numRuns: Number(process.env.PROPERTY_RUNS ?? 150) } }
 
-// -----------------------------------------------------------------------------
-// what a thing is
-// -----------------------------------------------------------------------------
-
-/** The thing a delta or done event is about, and its kind. */
-const thingOf = (event: Event): { readonly key: string; readonly role: "delta" | "done" } | undefined => {
-  switch (event._tag) {
-    case "Chunk":
-      return undefined
-    case "ReasoningDelta":
-    case "ContentDelta":
-    case "RefusalDelta":
-    case "LogProbsContentDelta":
-    case "LogProbsRefusalDelta":
-      return { key: `${event.choiceIndex}/${event._tag.slice(0, -"Delta".length)}`, role: "delta" }
-    case "ReasoningDone":
-    case "ContentDone":
-    case "RefusalDone":
-    case "LogProbsContentDone":
-    case "LogProbsRefusalDone":
-      return { key: `${event.choiceIndex}/${event._tag.slice(0, -"Done".length)}`, role: "done" }
-    case "ToolCallArgumentsDelta":
-      return { key: `${event.choiceIndex}/ToolCall/${event.toolCallIndex}`, role: "delta" }
-    case "ToolCallArgumentsDone":
-      return { key: `${event.choiceIndex}/ToolCall/${event.toolCallIndex}`, role: "done" }
-  }
-}
-
-/** A delta's fragment and a done's text, as comparable strings. */
-const fragmentOf = (event: Event): string => {
-  switch (event._tag) {
-    case "ReasoningDelta":
-    case "ContentDelta":
-    case "RefusalDelta":
-      return event.delta
-    case "ToolCallArgumentsDelta":
-      return event.argumentsDelta
-    case "LogProbsContentDelta":
-    case "LogProbsRefusalDelta":
-      return event.values.map((v) => JSON.stringify(v)).join("\u0000")
-    default:
-      throw new Error(`not a delta: ${event._tag}`)
-  }
-}
-
-const doneTextOf = (event: Event): string => {
-  switch (event._tag) {
-    case "ReasoningDone":
-      return event.reasoning
-    case "ContentDone":
-      return event.content
-    case "RefusalDone":
-      return event.refusal
-    case "ToolCallArgumentsDone":
-      return event.arguments
-    case "LogProbsContentDone":
-    case "LogProbsRefusalDone":
-      return event.values.map((v) => JSON.stringify(v)).join("\u0000")
-    default:
-      throw new Error(`not a done: ${event._tag}`)
-  }
-}
-
 /** What of an event must never change: snapshots, accumulated texts, parsed values. */
 const recorded = (event: Event): unknown => {
   switch (event._tag) {
@@ -372,11 +310,6 @@ const recorded = (event: Event): unknown => {
       return event
   }
 }
-
-const joinFragments = (key: string, fragments: ReadonlyArray<string>) =>
-  key.endsWith("/LogProbsContent") || key.endsWith("/LogProbsRefusal")
-    ? fragments.filter((f) => f !== "").join("\u0000")
-    : fragments.join("")
 
 // -----------------------------------------------------------------------------
 // properties
