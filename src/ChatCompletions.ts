@@ -44,25 +44,24 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import type { Array as Arr, ConfigError } from "effect"
-import {
-  Chunk,
-  Clock,
-  Config,
-  Context,
-  Duration,
-  Effect,
-  ExecutionStrategy,
-  Exit,
-  Layer,
-  Option,
-  Predicate,
-  Redacted,
-  Schedule,
-  Schema,
-  Scope,
-  Stream
-} from "effect"
+import type * as Arr from "effect/Array"
+import type * as ConfigError from "effect/ConfigError"
+import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as ExecutionStrategy from "effect/ExecutionStrategy"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionMessage, ToolCall } from "./ChatCompletion.js"
 import type { ChatCompletionRequest } from "./ChatCompletionRequest.js"
 import * as ChatStream from "./ChatStream.js"

@@ -14,24 +14,22 @@
  *
  * @since 0.1.0
  */
-import {
-  Array as Arr,
-  Cause,
-  Channel,
-  Chunk,
-  Config,
-  ConfigError,
-  Context,
-  Effect,
-  Either,
-  Layer,
-  Option,
-  ParseResult,
-  Predicate,
-  Runtime,
-  Schema,
-  Stream
-} from "effect"
+import * as Arr from "effect/Array"
+import * as Cause from "effect/Cause"
+import * as Channel from "effect/Channel"
+import * as Chunk from "effect/Chunk"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
+import * as Runtime from "effect/Runtime"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { dual } from "effect/Function"
 import type { ChatCompletion, ChatCompletionMessage, ToolCall } from "./ChatCompletion.js"
 import { ChatCompletionChunk } from "./ChatCompletion.js"

@@ -9,7 +9,9 @@
  *
  * @since 0.1.0
  */
-import { Option, Predicate, Schema } from "effect"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
 import {
   ChatCompletion,
   ChatCompletionChunk,

@@ -56,7 +56,7 @@
  *
  * @since 0.1.0
  */
-import type { Option } from "effect"
+import type * as Option from "effect/Option"
 import { dual } from "effect/Function"
 import type { Pipeable } from "effect/Pipeable"
 import * as internal from "./internal/partialJson.js"

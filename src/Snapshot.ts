@@ -13,7 +13,8 @@
  *
  * @since 0.1.0
  */
-import { Option, Schema } from "effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import type {
   ChatCompletion,
   ChatCompletionChoice,

@@ -3,7 +3,11 @@
  *
  * @internal
  */
-import { Config, ConfigError, ConfigProvider, Effect, Either } from "effect"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 
 /** The messages of a config error, leaves first to last, without repeats. */
 const messagesOf = (error: ConfigError.ConfigError): Array<string> => {

@@ -9,7 +9,10 @@
  * @internal
  */
 import type * as Headers from "@effect/platform/Headers"
-import { Duration, Option, Predicate, Redacted } from "effect"
+import * as Duration from "effect/Duration"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
+import * as Redacted from "effect/Redacted"
 import type { ChatCompletion, ChatCompletionChunk } from "../ChatCompletion.js"
 import { type ApiError, apiErrorFromPayload } from "../ChatStreamError.js"
 

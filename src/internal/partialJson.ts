@@ -74,7 +74,7 @@
  * import below it from the published declarations.)
  */
 
-import { Option } from "effect"
+import * as Option from "effect/Option"
 import { format, NodeInspectSymbol } from "effect/Inspectable"
 import { type Pipeable, pipeArguments } from "effect/Pipeable"
 

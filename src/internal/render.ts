@@ -6,7 +6,7 @@
  *
  * @internal
  */
-import { Option } from "effect"
+import * as Option from "effect/Option"
 import type { ChatCompletion } from "../ChatCompletion.js"
 import type { ChatStreamEvent } from "../ChatStreamEvent.js"
 import * as JsonLines from "../JsonLines.js"

@@ -3,7 +3,8 @@
  *
  * @internal
  */
-import { Predicate, Stream } from "effect"
+import * as Predicate from "effect/Predicate"
+import * as Stream from "effect/Stream"
 
 /**
  * Whether a value is a Stream: how a `dual` with optional options tells the
