@@ -11,13 +11,27 @@
  *
  * @since 0.1.0
  */
-import { Args, Command, Options, ValidationError } from "@effect/cli"
-import { NodeContext, NodeHttpClient, NodeRuntime } from "@effect/platform-node"
-import { Effect, Layer, Option, Schedule, Stream } from "effect"
+// Start-up: every module here is imported by its own path (not through a
+// package's index, which loads all of the package), and `chat`'s HTTP client
+// (`ChatCompletions`, undici) is imported when `chat` runs, so `replay` loads
+// only what it uses.
+import * as Args from "@effect/cli/Args"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
+import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
 import * as fs from "node:fs/promises"
 import type { ChatCompletion } from "../ChatCompletion.js"
 import type { Message } from "../ChatCompletionRequest.js"
-import * as ChatCompletions from "../ChatCompletions.js"
+import type * as ChatCompletions from "../ChatCompletions.js"
 import * as ChatStream from "../ChatStream.js"
 import type { ChatStreamEvent } from "../ChatStreamEvent.js"
 import * as JsonLines from "../JsonLines.js"
@@ -158,6 +172,12 @@ const openFailureLine = (error: ChatCompletions.ChatCompletionsError): string =>
   return `the server answered with an error: ${where}${error.message}${code}${request}`
 }
 
+/** The modules only `chat` uses (the HTTP client), loaded when it runs. */
+const loadChat = () =>
+  Promise.all([import("../ChatCompletions.js"), import("@effect/platform-node/NodeHttpClient")]).then((
+    [ChatCompletions, NodeHttpClient]
+  ) => ({ ChatCompletions, NodeHttpClient }))
+
 /** Opens `file` for the raw body, for the life of the scope. */
 const recordTo = (file: string) =>
   Effect.acquireRelease(
@@ -194,6 +214,7 @@ const chat = Command.make(
   },
   ({ baseUrl, events, json, model, noUsage, prompt, record, retries, system }) =>
     Effect.gen(function*() {
+      const { ChatCompletions, NodeHttpClient } = yield* Effect.promise(loadChat)
       const tags = yield* parseTags(events)
       if (retries < 0) return yield* Effect.fail(new UsageError("--retries must be at least 0"))
       const fromEnv = yield* Effect.mapError(
@@ -258,6 +279,8 @@ cli(process.argv).pipe(
         process.exitCode = 2
       })
   ),
-  Effect.provide(NodeContext.layer),
+  // The services `@effect/cli` needs (`NodeContext.layer` without the
+  // command executor and the worker manager, which nothing here uses).
+  Effect.provide(Layer.mergeAll(NodePath.layer, NodeTerminal.layer, NodeFileSystem.layer)),
   NodeRuntime.runMain({ disableErrorReporting: false, disablePrettyLogger: true })
 )
