@@ -28,6 +28,7 @@ import {
   libVerify,
   openai,
   openaiParams,
+  planOf,
   runners
 } from "./bench/contestants.js"
 import { type CaseKind, generate, type Generated } from "./bench/generate.js"
@@ -84,7 +85,19 @@ const UNIT: Record<CaseKind, string> = {
   jsonContent: "KiB"
 }
 
-const CONTESTANTS: ReadonlyArray<ContestantName> = ["floor", "lib", "libTouch", "libNoParse", "libFold", "openai", "openaiParse"]
+const CONTESTANTS: ReadonlyArray<ContestantName> = [
+  "floor",
+  "lib",
+  "libTouch",
+  "libNoParse",
+  "libFold",
+  "libDones",
+  "libText",
+  "libValues",
+  "copyFloor",
+  "openai",
+  "openaiParse"
+]
 
 /**
  * Runs per case: the verification run is the first warm-up; the smallest
@@ -129,6 +142,10 @@ interface CaseResult {
     touchMinusFoldMs?: number | undefined
     /** libTouch − libNoParse: what the partial-JSON parse of every delta costs. */
     parseMs?: number | undefined
+    /** libValues / copyFloor: reading every delta's value against building those plain values. */
+    valuesOverCopy?: number | undefined
+    /** (libValues − libNoParse) / copyFloor: what the values add to the stream, against the copies. */
+    valuesCostOverCopy?: number | undefined
   }
   /** Scaling exponent against the previous size of the same case. */
   exponent: Partial<Record<ContestantName, number>>
@@ -148,6 +165,11 @@ const verify = async (
   if (names.includes("floor")) {
     const n = floor(g.pieces)
     if (n !== g.chunks) throw new Error(`floor parsed ${n} chunks, expected ${g.chunks}`)
+  }
+  if (names.includes("copyFloor") && applies("copyFloor", g.kind)) {
+    const plan = planOf(g)!
+    if (plan.steps.length !== g.deltas) throw new Error(`copy floor: ${plan.steps.length} steps, expected ${g.deltas} deltas`)
+    result.notes.push(`copyFloor: ${plan.unchanged} of ${g.deltas} deltas change no value (copied anyway)`)
   }
   if (names.some((n) => n.startsWith("lib"))) {
     const t0 = performance.now()
@@ -219,7 +241,7 @@ const runCase = async (g: Generated, names: ReadonlyArray<ContestantName>, first
       await all[n]!()
       roundMs += performance.now() - t0
     } else {
-      roundMs += n === "floor" ? 0 : n.startsWith("lib") ? verifyMs.lib ?? 0 : verifyMs[n] ?? 0
+      roundMs += n === "floor" || n === "copyFloor" ? 0 : n.startsWith("lib") ? verifyMs.lib ?? 0 : verifyMs[n] ?? 0
     }
   }
   const { runs } = runsFor(roundMs, first)
@@ -254,7 +276,11 @@ const runCase = async (g: Generated, names: ReadonlyArray<ContestantName>, first
     openaiOverFloor: ratio(m.openai, m.floor),
     touchMinusLibMs: m.libTouch !== undefined && m.lib !== undefined ? m.libTouch - m.lib : undefined,
     touchMinusFoldMs: m.libTouch !== undefined && m.libFold !== undefined ? m.libTouch - m.libFold : undefined,
-    parseMs: m.libTouch !== undefined && m.libNoParse !== undefined ? m.libTouch - m.libNoParse : undefined
+    parseMs: m.libTouch !== undefined && m.libNoParse !== undefined ? m.libTouch - m.libNoParse : undefined,
+    valuesOverCopy: ratio(m.libValues, m.copyFloor),
+    valuesCostOverCopy: m.libValues !== undefined && m.libNoParse !== undefined
+      ? ratio(m.libValues - m.libNoParse, m.copyFloor)
+      : undefined
   }
   return result
 }
@@ -319,6 +345,46 @@ const table = (results: ReadonlyArray<CaseResult>): string => {
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n")
 }
 
+/** The readers: what reading only done events, only deltas' text, or every delta's value costs. */
+const readersTable = (results: ReadonlyArray<CaseResult>): string => {
+  const header = [
+    "case",
+    "size",
+    "deltas",
+    "lib (drain)",
+    "dones",
+    "text",
+    "values",
+    "no parse",
+    "copy floor",
+    "values/copy",
+    "(values−noParse)/copy",
+    "exp dones",
+    "exp text",
+    "exp values"
+  ]
+  const rows = results.map((r) => [
+    r.kind,
+    `${r.size}${r.unit === "KiB" ? " KiB" : ""}`,
+    String(r.deltas),
+    msCell(r, "lib"),
+    msCell(r, "libDones"),
+    msCell(r, "libText"),
+    msCell(r, "libValues"),
+    msCell(r, "libNoParse"),
+    msCell(r, "copyFloor"),
+    f2(r.ratios.valuesOverCopy),
+    f2(r.ratios.valuesCostOverCopy),
+    f2(r.exponent.libDones),
+    f2(r.exponent.libText),
+    f2(r.exponent.libValues)
+  ])
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
+  const line = (cells: ReadonlyArray<string>) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n")
+}
+
 const memoryTable = (rows: ReadonlyArray<MemoryRow>): string => {
   const header = ["case", "size", "mode", "held", "peak heap MB", "peak RSS MB", "retained MB", "B/chunk", "exp retained"]
   const cells = rows.map((r) => [
@@ -349,6 +415,8 @@ interface MemoryRow extends MemoryResult {
 // -----------------------------------------------------------------------------
 
 const EXPONENT_LIMIT = 1.2 // "at most doubles, within noise"
+/** Issue 10: reading every delta's value of a growing array, against the copy floor. */
+const VALUES_OVER_COPY_LIMIT = 1.5
 
 const targets = (results: ReadonlyArray<CaseResult>, memory: ReadonlyArray<MemoryRow>) => {
   const find = (kind: CaseKind, size: number) => results.find((r) => r.kind === kind && r.size === size)
@@ -394,6 +462,29 @@ const targets = (results: ReadonlyArray<CaseResult>, memory: ReadonlyArray<Memor
     }
   })
 
+  // Issue 10: reading every delta's value. Strings stay linear (the exponent of libValues between
+  // consecutive sizes); growing arrays stay within VALUES_OVER_COPY_LIMIT of the copy floor, judged
+  // at the largest measured size (where the copies weigh most).
+  const stringValues = results.filter((r) =>
+    (r.kind === "toolString" || r.kind === "content") && r.exponent.libValues !== undefined
+  ).map((r) => ({ kind: r.kind, size: r.size, exponent: r.exponent.libValues!, met: r.exponent.libValues! <= EXPONENT_LIMIT }))
+  const arrayValues = (["toolArray", "jsonContent"] as const).flatMap((kind) => {
+    const rs = results.filter((r) => r.kind === kind && r.ratios.valuesOverCopy !== undefined)
+    if (rs.length === 0) return []
+    const r = rs.reduce((a, b) => (b.size > a.size ? b : a))
+    return [{
+      kind,
+      size: r.size,
+      judged: kind === "toolArray",
+      libValuesMs: r.ms.libValues,
+      copyFloorMs: r.ms.copyFloor,
+      libNoParseMs: r.ms.libNoParse,
+      valuesOverCopy: r.ratios.valuesOverCopy!,
+      valuesCostOverCopy: r.ratios.valuesCostOverCopy,
+      met: r.ratios.valuesOverCopy! <= VALUES_OVER_COPY_LIMIT
+    }]
+  })
+
   // Target 4 is about the stream's own memory and held snapshots; held parsed values and
   // read lazy arrays are reported beside it.
   const memWorst = memory.filter((m) =>
@@ -407,6 +498,19 @@ const targets = (results: ReadonlyArray<CaseResult>, memory: ReadonlyArray<Memor
     scaling: { measured: scalingMeasured, met: scalingMeasured && worst.length === 0, violations: worst },
     parsedOnEveryDelta: { met: parsed.every((p) => p.measured && p.met), cases: parsed },
     throughput: { met: throughput.every((t) => t.measured && t.met), cases: throughput },
+    deltaValues: {
+      stringsLinear: {
+        measured: stringValues.length > 0,
+        met: stringValues.length > 0 && stringValues.every((x) => x.met),
+        cases: stringValues
+      },
+      arraysOverCopyFloor: {
+        limit: VALUES_OVER_COPY_LIMIT,
+        measured: arrayValues.some((x) => x.judged),
+        met: arrayValues.some((x) => x.judged) && arrayValues.filter((x) => x.judged).every((x) => x.met),
+        cases: arrayValues
+      }
+    },
     memory: {
       measured: memory.some((m) => m.exponent !== undefined),
       met: memory.some((m) => m.exponent !== undefined) && memWorst.length === 0,
@@ -535,6 +639,10 @@ const main = async () => {
         libTouch: "ChatStream.events, Stream.runFold reading snapshot / parsed / parsedArguments of every event",
         libNoParse: "libTouch with partialJson: false (tool and JSON cases); libTouch - libNoParse = what parsed costs",
         libFold: "ChatStream.snapshots, Stream.runDrain (no event derivation, no partial JSON)",
+        libDones: "ChatStream.events, Stream.runFold reading only done events' values (parsed / parsedArguments / text), touched along their spine",
+        libText: "ChatStream.events, Stream.runFold reading only deltas' text fields (delta, snapshot, argumentsDelta, arguments: lengths)",
+        libValues: "ChatStream.events, Stream.runFold reading every delta's value (touch) and touching it along its spine (length / key count down the last child)",
+        copyFloor: "no stream: per delta, fresh frozen copies of the open containers (root to innermost) from pre-built children, planned outside the timed region",
         openai: "client.chat.completions.stream via custom fetch, for await + finalChatCompletion()",
         openaiParse: "same, with a strict tool (tool cases) or json_schema response_format (jsonContent)"
       },
@@ -551,6 +659,12 @@ const main = async () => {
     [...r.notes, ...Object.entries(r.errors).map(([n, e]) => `${n}: ${e}`)].map((x) => `  ${r.kind} ${r.size}: ${x}`)
   )
   if (notes.length > 0) console.log("\nNotes:\n" + [...new Set(notes)].join("\n"))
+  if (results.length > 0) {
+    console.log(`\nReaders (in process, median ${METRIC === "cpu" ? "process CPU" : "wall-clock"} ms): dones = only the done events' values, ` +
+      `text = only the deltas' text, values = every delta's value touched along its spine; copy floor = building ` +
+      `those plain frozen values and nothing else`)
+    console.log(readersTable(results))
+  }
   if (memory.length > 0) console.log("\nMemory (library):\n" + memoryTable(memory))
   console.log("\nTargets:")
   console.log(`  1 scaling (exponent ≤ ${EXPONENT_LIMIT}): ${!verdict.scaling.measured ? "not measured" : verdict.scaling.met ? "MET" : "NOT MET"}` +
@@ -566,6 +680,17 @@ const main = async () => {
     if (!t.measured) continue
     console.log(`  3 throughput ${t.kind} ${t.size}: lib ${f1(t.libMs)} ms, openai ${f1(t.openaiMs)} ms, floor ${f1(t.floorMs)} ms; ` +
       `lib/openai ${f2(t.libOverOpenai)}, lib/floor ${f1(t.libOverFloor)}, openai/floor ${f1(t.openaiOverFloor)}: ${t.met ? "MET" : "NOT MET"}`)
+  }
+  const dv = verdict.deltaValues
+  if (dv.stringsLinear.measured) {
+    console.log(`  10 every delta's value, strings linear (exponent of libValues ≤ ${EXPONENT_LIMIT}): ` +
+      dv.stringsLinear.cases.map((c) => `${c.kind} ${c.size} ${c.exponent.toFixed(2)}`).join(", ") +
+      `: ${dv.stringsLinear.met ? "MET" : "NOT MET"}`)
+  }
+  for (const c of dv.arraysOverCopyFloor.cases) {
+    console.log(`  10 every delta's value, ${c.kind} ${c.size} KiB: values ${f1(c.libValuesMs)} ms, copy floor ${f1(c.copyFloorMs)} ms, ` +
+      `no parse ${f1(c.libNoParseMs)} ms; values/copy ${f2(c.valuesOverCopy)} (target ≤ ${VALUES_OVER_COPY_LIMIT}), ` +
+      `(values − no parse)/copy ${f2(c.valuesCostOverCopy)}: ${c.judged ? (c.met ? "MET" : "NOT MET") : "(reported, not judged)"}`)
   }
   console.log(`  4 memory (peak while draining, retained holding snapshots: exponent ≤ ${EXPONENT_LIMIT}): ${verdict.memory.measured ? (verdict.memory.met ? "MET" : "NOT MET") : "not measured"}` +
     (verdict.memory.violations.length > 0
