@@ -1,17 +1,29 @@
 /**
- * Benchmark of issue 4: this library against the `openai` package's
- * `ChatCompletionStream` on identical bytes, in one process.
+ * Benchmark of issues 4 and 10: this library against the `openai` package's
+ * `ChatCompletionStream` on identical bytes, in one process, and (issue 10)
+ * whole processes: the built CLI's `replay` against the package's oracle
+ * (`bench/openai-cli.mjs`) on the same bytes written to a file.
  *
- *   npm run bench                       full run (~3 minutes)
- *   npm run bench -- --quick            smallest size of each case, 1 run
- *   npm run bench -- --only content,toolString
- *   npm run bench -- --only toolString --sizes 100,200   only these sizes
- *   npm run bench -- --profile content:20000 [--contestant lib|libTouch] [--runs 10]
+ *   npm run bench                       full run: in process, memory, whole process (~5 minutes)
+ *   npm run bench -- --quick            smallest size of each case, 1 run; whole process at
+ *                                       quarter sizes, 1 run
+ *   npm run bench -- --only content,toolString          (also limits the whole-process cases)
+ *   npm run bench -- --only toolString --sizes 100,200   only these in-process sizes
+ *   npm run bench -- --profile content:20000 [--contestant lib|libTouch|libValues|copyFloor...] [--runs 10]
  *       only that case and contestant, for `node --cpu-prof --import tsx scratchpad/bench.ts ...`
- *   npm run bench -- --no-memory        timing only
- *   npm run bench -- --no-timing        memory only
+ *   npm run bench -- --no-memory        no memory runs
+ *   npm run bench -- --no-timing        no in-process timing
+ *   npm run bench -- --cli              only the whole-process cases (no in-process timing, no memory)
+ *   npm run bench -- --no-cli           no whole-process cases
+ *   npm run bench -- --cli-runs 5       runs per whole-process case (default 2 to 5 from the
+ *                                       first round's cost; 7 start-up runs; quick: 1 and 3)
  *
- * Prints a table and a JSON summary (also written to .bench/results.json).
+ * The in-process readers of issue 10 (libDones, libText, libValues, and the
+ * copy floor of the growing values) are in the second table; the
+ * whole-process cases (bench/cli.ts: `dist/` is rebuilt first when older
+ * than `src/`) in the third and fourth.
+ *
+ * Prints the tables and a JSON summary (also written to .bench/results.json).
  * Run with `--expose-gc` for a GC between runs; without it the flag is set at
  * run time (see bench/measure.ts).
  */
@@ -32,6 +44,7 @@ import {
   runners
 } from "./bench/contestants.js"
 import { type CaseKind, generate, type Generated } from "./bench/generate.js"
+import { cliReport, type CliSummary, runCli } from "./bench/cli.js"
 import { memoryRun, type MemoryResult } from "./bench/memory.js"
 import { exponent, gc, median, type Sample, time } from "./bench/measure.js"
 
@@ -47,8 +60,11 @@ const option = (name: string): string | undefined => {
 }
 
 const QUICK = flag("--quick")
-const NO_MEMORY = flag("--no-memory")
-const NO_TIMING = flag("--no-timing")
+const CLI_ONLY = flag("--cli")
+const NO_CLI = flag("--no-cli")
+const NO_MEMORY = flag("--no-memory") || CLI_ONLY
+const NO_TIMING = flag("--no-timing") || CLI_ONLY
+const CLI_RUNS = option("--cli-runs") !== undefined ? Number(option("--cli-runs")) : undefined
 const ONLY = option("--only")?.split(",") as Array<CaseKind> | undefined
 const ONLY_SIZES = option("--sizes")?.split(",").map(Number)
 const PROFILE = option("--profile")
@@ -618,7 +634,10 @@ const main = async () => {
     }
   }
 
-  const verdict = targets(results, memory)
+  // Whole processes last, so that their children do not share the machine with the in-process runs.
+  const cli: CliSummary | undefined = NO_CLI ? undefined : runCli({ quick: QUICK, kinds, runs: CLI_RUNS, log })
+
+  const verdict = { ...targets(results, memory), ...(cli !== undefined ? { wholeProcess: cli.targets } : {}) }
   const summary = {
     meta: {
       date: new Date().toISOString(),
@@ -650,11 +669,14 @@ const main = async () => {
     },
     cases: results.map(({ samples: _samples, ...r }) => ({ ...r, samples: _samples })),
     memory,
+    cli,
     targets: verdict
   }
 
-  console.log(`\nMedian ${METRIC === "cpu" ? "process CPU" : "wall-clock"} ms per run (other metric in the JSON)`)
-  console.log(table(results))
+  if (results.length > 0) {
+    console.log(`\nMedian ${METRIC === "cpu" ? "process CPU" : "wall-clock"} ms per run (other metric in the JSON)`)
+    console.log(table(results))
+  }
   const notes = results.flatMap((r) =>
     [...r.notes, ...Object.entries(r.errors).map(([n, e]) => `${n}: ${e}`)].map((x) => `  ${r.kind} ${r.size}: ${x}`)
   )
@@ -666,11 +688,15 @@ const main = async () => {
     console.log(readersTable(results))
   }
   if (memory.length > 0) console.log("\nMemory (library):\n" + memoryTable(memory))
+  const cliText = cli !== undefined ? cliReport(cli) : undefined
+  if (cliText !== undefined) console.log("\n" + cliText.tables)
   console.log("\nTargets:")
-  console.log(`  1 scaling (exponent ≤ ${EXPONENT_LIMIT}): ${!verdict.scaling.measured ? "not measured" : verdict.scaling.met ? "MET" : "NOT MET"}` +
-    (verdict.scaling.violations.length > 0
-      ? ` — ${verdict.scaling.violations.map((v) => `${v.kind} ${v.size} ${v.contestant} ${v.exponent.toFixed(2)}`).join("; ")}`
-      : ""))
+  if (!CLI_ONLY) {
+    console.log(`  1 scaling (exponent ≤ ${EXPONENT_LIMIT}): ${!verdict.scaling.measured ? "not measured" : verdict.scaling.met ? "MET" : "NOT MET"}` +
+      (verdict.scaling.violations.length > 0
+        ? ` — ${verdict.scaling.violations.map((v) => `${v.kind} ${v.size} ${v.contestant} ${v.exponent.toFixed(2)}`).join("; ")}`
+        : ""))
+  }
   for (const p of verdict.parsedOnEveryDelta.cases) {
     if (!p.measured) continue
     console.log(`  2 parsed on every delta, ${p.kind} 200 KiB: parse (touch − no parse) ${f1(p.parseMs)} ms, touch−lib ${f1(p.touchMinusLibMs)} ms, touch−fold ${f1(p.touchMinusFoldMs)} ms, ` +
@@ -692,19 +718,29 @@ const main = async () => {
       `no parse ${f1(c.libNoParseMs)} ms; values/copy ${f2(c.valuesOverCopy)} (target ≤ ${VALUES_OVER_COPY_LIMIT}), ` +
       `(values − no parse)/copy ${f2(c.valuesCostOverCopy)}: ${c.judged ? (c.met ? "MET" : "NOT MET") : "(reported, not judged)"}`)
   }
-  console.log(`  4 memory (peak while draining, retained holding snapshots: exponent ≤ ${EXPONENT_LIMIT}): ${verdict.memory.measured ? (verdict.memory.met ? "MET" : "NOT MET") : "not measured"}` +
-    (verdict.memory.violations.length > 0
-      ? ` — ${verdict.memory.violations.map((v) => `${v.kind} ${v.mode} ${v.exponent?.toFixed(2)}`).join("; ")}`
-      : ""))
+  if (!CLI_ONLY) {
+    console.log(`  4 memory (peak while draining, retained holding snapshots: exponent ≤ ${EXPONENT_LIMIT}): ${verdict.memory.measured ? (verdict.memory.met ? "MET" : "NOT MET") : "not measured"}` +
+      (verdict.memory.violations.length > 0
+        ? ` — ${verdict.memory.violations.map((v) => `${v.kind} ${v.mode} ${v.exponent?.toFixed(2)}`).join("; ")}`
+        : ""))
+  }
   if (verdict.memory.beyondTarget.length > 0) {
     console.log(`    not linear beyond the target (held parsed values / read lazy arrays): ` +
       verdict.memory.beyondTarget.map((v) => `${v.kind} ${v.mode} ${v.exponent?.toFixed(2)}`).join("; "))
   }
 
+  if (cliText !== undefined) for (const line of cliText.verdicts) console.log(line)
+
   mkdirSync(new URL("../.bench/", import.meta.url), { recursive: true })
   writeFileSync(new URL("../.bench/results.json", import.meta.url), JSON.stringify(summary, null, 2))
   console.log("\nJSON summary (also in .bench/results.json):")
-  console.log(JSON.stringify({ ...summary, cases: summary.cases.map(({ samples: _s, ...r }) => r) }))
+  console.log(JSON.stringify({
+    ...summary,
+    cases: summary.cases.map(({ samples: _s, ...r }) => r),
+    cli: cli === undefined
+      ? undefined
+      : { ...cli, startup: { ...cli.startup, samples: undefined }, cases: cli.cases.map(({ samples: _s, ...c }) => c) }
+  }))
 }
 
 main().catch((e) => {
