@@ -9,14 +9,16 @@
 // its own in `dist/bin/chunks/` that `replay` never reads.
 //
 // The bundle replaces tsc's `dist/bin/cli.js` (its `.d.ts` stays); it keeps the
-// shebang of `src/bin/cli.ts` and is made executable.
+// shebang of `src/bin/cli.ts` and is made executable. `--outdir DIR` writes it
+// elsewhere (the tests bundle into a temporary directory and run it).
 import * as esbuild from "esbuild"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const outdir = path.join(root, "dist/bin")
+const flag = process.argv.indexOf("--outdir")
+const outdir = flag === -1 ? path.join(root, "dist/bin") : path.resolve(process.argv[flag + 1])
 const entry = path.join(outdir, "cli.js")
 
 fs.rmSync(path.join(outdir, "chunks"), { recursive: true, force: true })

@@ -75,42 +75,103 @@ const parseTags = (text: Option.Option<string>): Effect.Effect<Option.Option<Rea
     }
   })
 
+/** Stops `printStream` when stdout was closed by its reader. */
+const stdoutClosed = Symbol("stdout closed")
+
+/**
+ * Backpressure from stdout. A pipe takes writes asynchronously and the
+ * pipeline never waits on I/O of its own, so without this a slow reader
+ * (`| less`, `| wc`) makes the output pile up in memory. When stdout's buffer
+ * is full this waits for it to drain; when the reader closed it (`| head`)
+ * this fails with `stdoutClosed`, so nothing is computed that nobody sees.
+ */
+const awaitStdout: Effect.Effect<void, typeof stdoutClosed> = Effect.suspend(() => {
+  const out = process.stdout
+  if (out.destroyed) return Effect.fail(stdoutClosed)
+  if (!out.writableNeedDrain) return Effect.void
+  return Effect.async<void, typeof stdoutClosed>((resume) => {
+    const drained = () => done(Effect.void)
+    const closed = () => done(Effect.fail(stdoutClosed))
+    const done = (result: Effect.Effect<void, typeof stdoutClosed>) => {
+      out.off("drain", drained)
+      out.off("close", closed)
+      resume(result)
+    }
+    out.on("drain", drained)
+    out.on("close", closed)
+    return Effect.sync(() => {
+      out.off("drain", drained)
+      out.off("close", closed)
+    })
+  })
+})
+
 /**
  * Prints the events of a byte stream, then the final line; gives the exit
  * code (0 or 1).
+ *
+ * The printing is synchronous, so each chunk of events is handled in a plain
+ * loop inside `Stream.runForEachChunk`, which returns `Effect.void`: an
+ * `Effect` per event costs more than the pipeline's own work, most of it in
+ * garbage collection (README, Performance). What a chunk prints is gathered
+ * and written to stdout once; it is flushed before anything goes to stderr
+ * and before the last line, so the output and its order are those of one
+ * write per piece.
  */
 export const printStream = <E, R>(
   bytes: Stream.Stream<Uint8Array, E, R>,
   options: PrintOptions
 ): Effect.Effect<number, never, R> => {
-  const write = (text: string) => process.stdout.write(text)
-  const renderer = makeRenderer(write, (text) => process.stderr.write(text), process.stdout.isTTY === true)
-  const keep = (event: ChatStreamEvent) => Option.isNone(options.tags) || options.tags.value.has(event._tag)
-  let last: Option.Option<ChatCompletion> = Option.none()
+  let pending = ""
+  const write = (text: string) => {
+    pending += text
+  }
+  const flush = () => {
+    if (pending === "") return
+    const text = pending
+    pending = ""
+    if (!process.stdout.destroyed) process.stdout.write(text)
+  }
+  const renderer = makeRenderer(write, (text) => {
+    flush()
+    process.stderr.write(text)
+  }, process.stdout.isTTY === true)
+  const tags = Option.getOrUndefined(options.tags)
+  const keep = (event: ChatStreamEvent): boolean => tags === undefined || tags.has(event._tag)
+  let last: ChatCompletion | undefined
   return ChatStream.events(bytes, options.stream).pipe(
-    Stream.runForEach((event) =>
-      Effect.try({
-        try: () => {
-          if (event._tag === "Chunk") last = Option.some(event.snapshot)
-          if (!keep(event)) return
+    Stream.runForEachChunk((chunk) => {
+      try {
+        for (const event of chunk) {
+          if (event._tag === "Chunk") last = event.snapshot
+          if (!keep(event)) continue
           if (options.json) write(JsonLines.event(event) + "\n")
           else renderer.event(event)
-        },
-        // An event that cannot be encoded ends the stream with a Failure line.
-        catch: (error) => error
-      })
-    ),
+        }
+      } catch (error) {
+        // An event that cannot be encoded ends the stream with a Failure
+        // line, after what the events before it printed.
+        flush()
+        return Effect.fail(error)
+      }
+      flush()
+      return awaitStdout
+    }),
     Effect.matchEffect({
       onSuccess: () =>
         Effect.sync(() => {
-          if (options.json) write(JsonLines.final(last) + "\n")
-          else renderer.end(last)
+          const completion = Option.fromNullable(last)
+          if (options.json) write(JsonLines.final(completion) + "\n")
+          else renderer.end(completion)
+          flush()
           return 0
         }),
       onFailure: (error) =>
         Effect.sync(() => {
+          if (error === stdoutClosed) return 0
           if (options.json) write(JsonLines.failure(error) + "\n")
           else renderer.failure(error)
+          flush()
           return 1
         })
     })
@@ -131,13 +192,17 @@ const replay = Command.make(
     events: eventsOption,
     chunkSize: Options.integer("chunk-size").pipe(
       Options.optional,
-      Options.withDescription("feed the file in pieces of N bytes")
+      Options.withDescription("feed the file in pieces of N bytes (default 65536)")
     )
   },
   ({ chunkSize, events, file, json }) =>
     Effect.gen(function*() {
       const tags = yield* parseTags(events)
-      const size = Option.getOrElse(chunkSize, () => Number.POSITIVE_INFINITY)
+      // Pieces of 64 KiB by default, like a file read: where the body is cut
+      // never changes the events (stream contract §1), and the pipeline
+      // writes the events of each piece as it goes instead of holding those
+      // of the whole file at once.
+      const size = Option.getOrElse(chunkSize, () => 64 * 1024)
       if (size < 1) return yield* Effect.fail(new UsageError("--chunk-size must be at least 1"))
       const data = new Uint8Array(
         yield* Effect.tryPromise({
@@ -153,7 +218,9 @@ const replay = Command.make(
         ChatStream.config,
         (error) => new UsageError(`bad configuration: ${error.message}`)
       )
-      const code = yield* printStream(Stream.fromIterable(pieces), { json, tags, stream })
+      // One piece per stream chunk, as reads arrive (`Stream.fromIterable`
+      // would hand the pipeline thousands of pieces at a time).
+      const code = yield* printStream(Stream.fromIteratorSucceed(pieces.values(), 1), { json, tags, stream })
       process.exitCode = code
     })
 ).pipe(Command.withDescription("render a recorded streaming response body"))
@@ -268,6 +335,12 @@ const command = Command.make("effect-chat-stream").pipe(
 )
 
 const cli = Command.run(command, { name: "effect-chat-stream", version: "0.1.0" })
+
+// A reader that stops early (`| head`) closes the pipe: `printStream` sees
+// stdout destroyed and stops; the error event itself is not a crash.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error
+})
 
 cli(process.argv).pipe(
   Effect.catchIf(ValidationError.isValidationError, () => Effect.sync(() => (process.exitCode = 2))),

@@ -7,67 +7,11 @@
  * line and exit code 1.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Option, Stream } from "effect"
+import { Effect } from "effect"
 import * as fs from "node:fs"
-import * as http from "node:http"
-import type { AddressInfo } from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
-import { cli, root } from "./cli.js"
-import type { ChatCompletion } from "../../src/ChatCompletion.js"
-import * as ChatStream from "../../src/ChatStream.js"
-import * as JsonLines from "../../src/JsonLines.js"
-
-const fixture = fs.readFileSync(path.join(root, "test/fixtures/openai-parallel-tools.sse"))
-
-
-const server = Effect.acquireRelease(
-  Effect.async<{ server: http.Server; baseUrl: string; seen: Array<http.IncomingHttpHeaders & { body?: string }> }>(
-    (resume) => {
-      const seen: Array<http.IncomingHttpHeaders & { body?: string }> = []
-      const server = http.createServer((req, res) => {
-        const parts: Array<Buffer> = []
-        req.on("data", (part: Buffer) => parts.push(part))
-        req.on("end", async () => {
-          const body = Buffer.concat(parts).toString("utf8")
-          seen.push({ ...req.headers, body })
-          if (JSON.parse(body).model === "forbidden") {
-            res.writeHead(401, { "content-type": "application/json", "x-request-id": "req_cli_401" })
-            res.end(JSON.stringify({ error: { message: "Invalid token", type: "invalid_request_error", code: "invalid_api_key" } }))
-            return
-          }
-          res.writeHead(200, { "content-type": "text/event-stream" })
-          for (let at = 0; at < fixture.length; at += 61) {
-            res.write(fixture.subarray(at, at + 61))
-            await new Promise((resolve) => setTimeout(resolve, 1))
-          }
-          res.end()
-        })
-      })
-      server.listen(0, "127.0.0.1", () =>
-        resume(Effect.succeed({
-          server,
-          baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
-          seen
-        })))
-    }
-  ),
-  ({ server }) => Effect.async<void>((resume) => void server.close(() => resume(Effect.void)))
-)
-
-/** What `replay FILE --json` prints: a JSON line per event, then the Final (or Failure) line. */
-const replayJson = (body: Uint8Array) =>
-  Effect.gen(function*() {
-    const lines: Array<string> = []
-    let last = Option.none<ChatCompletion>()
-    const result = yield* Effect.either(Stream.runForEach(ChatStream.events(Stream.make(body)), (event) =>
-      Effect.sync(() => {
-        if (event._tag === "Chunk") last = Option.some(event.snapshot)
-        lines.push(JsonLines.event(event))
-      })))
-    lines.push(result._tag === "Right" ? JsonLines.final(last) : JsonLines.failure(result.left))
-    return lines.map((line) => line + "\n").join("")
-  })
+import { cli, fixture, replayJson, server } from "./cli.js"
 
 describe("cli chat", () => {
   it.scopedLive("chat --json --record prints the lines of replay --json on the recording; errors give one line and exit 1", () =>
