@@ -10,6 +10,8 @@ import * as ChatStream from "../src/ChatStream.js"
 import * as ChatStreamEvent from "../src/ChatStreamEvent.js"
 import { stringifyIteratively } from "../src/internal/json.js"
 import * as JsonLines from "../src/JsonLines.js"
+import * as Snapshot from "../src/Snapshot.js"
+import { chunksArb } from "./arbitraries/chunks.js"
 import { bytesOf, collect, jsonLines, sseEvents } from "./helpers.js"
 
 /** `[[[…[leaf]…]]]`, `depth` arrays deep, built without recursion. */
@@ -112,5 +114,19 @@ describe("JSON lines of deeply nested input", () => {
       new ChatStreamEvent.ContentDone({ choiceIndex: 0, content: "…", parsed: Option.some(deep) })
     )
     expect(line).toBe(`{"_tag":"ContentDone","choiceIndex":0,"content":"…","parsed":${deepArrayText}}`)
+  })
+})
+
+describe("JsonLines.final", () => {
+  // `final` skips the Schema's encode (a completion is its own encoding):
+  // over any fold of chunks (unknown fields, logprobs, tool calls, usage),
+  // the line's completion is what the Schema's encode gives.
+  it.prop("prints the completion as the ChatCompletion Schema encodes it", [chunksArb], ([chunks]) => {
+    const completion = Snapshot.fromChunks(chunks)
+    const line = JSON.parse(JsonLines.final(completion)) as { _tag: string; completion: unknown }
+    expect(line._tag).toBe("Final")
+    expect(line.completion).toStrictEqual(
+      Option.isSome(completion) ? JSON.parse(JSON.stringify(JsonLines.encodeCompletion(completion.value))) : null
+    )
   })
 })
