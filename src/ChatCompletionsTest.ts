@@ -24,20 +24,17 @@
  *
  * @since 0.1.0
  */
-import type * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientError from "@effect/platform/HttpClientError"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import * as fs from "node:fs/promises"
-import type { ChatCompletionRequest } from "./ChatCompletionRequest.js"
 import * as ChatCompletions from "./ChatCompletions.js"
 import { definedOnly } from "./internal/config.js"
+import * as internal from "./internal/fakeHttpClient.js"
+import * as internalTranscript from "./internal/transcript.js"
 
 // -----------------------------------------------------------------------------
 // replies
@@ -58,13 +55,7 @@ import { definedOnly } from "./internal/config.js"
  * @since 0.1.0
  * @category models
  */
-export interface ReplyOptions {
-  readonly status?: number | undefined
-  /** Added to `content-type` and `x-request-id: req_test`, replacing them whatever the case of the name. */
-  readonly headers?: Readonly<Record<string, string>> | undefined
-  readonly pieceSize?: number | undefined
-  readonly delay?: Duration.DurationInput | undefined
-}
+export interface ReplyOptions extends internal.ReplyOptions {}
 
 /**
  * What the fake server answers to one request.
@@ -82,35 +73,9 @@ export interface ReplyOptions {
  * @since 0.1.0
  * @category models
  */
-export type Reply =
-  | {
-    readonly _tag: "Body"
-    readonly body: Effect.Effect<Uint8Array>
-    readonly status: number
-    readonly headers: Readonly<Record<string, string>>
-    readonly pieceSize: number
-    readonly delay: Duration.Duration
-  }
-  | { readonly _tag: "ConnectionFailure"; readonly code: string }
+export type Reply = internal.Reply
 
 const encoder = new TextEncoder()
-
-const body = (
-  bytes: Effect.Effect<Uint8Array>,
-  options: ReplyOptions | undefined,
-  defaults: { readonly contentType: string; readonly status: number }
-): Reply => ({
-  _tag: "Body",
-  body: bytes,
-  status: options?.status ?? defaults.status,
-  headers: {
-    "content-type": defaults.contentType,
-    "x-request-id": "req_test",
-    ...Object.fromEntries(Object.entries(options?.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]))
-  },
-  pieceSize: Math.max(1, options?.pieceSize ?? Number.POSITIVE_INFINITY),
-  delay: Duration.decode(options?.delay ?? 0)
-})
 
 /**
  * A streamed body given as SSE text or bytes (status 200,
@@ -130,7 +95,7 @@ const body = (
  * @category replies
  */
 export const sse = (text: string | Uint8Array, options?: ReplyOptions): Reply =>
-  body(Effect.succeed(typeof text === "string" ? encoder.encode(text) : text), options, {
+  internal.body(Effect.succeed(typeof text === "string" ? encoder.encode(text) : text), options, {
     contentType: "text/event-stream",
     status: 200
   })
@@ -150,7 +115,7 @@ export const sse = (text: string | Uint8Array, options?: ReplyOptions): Reply =>
  * @category replies
  */
 export const file = (path: string, options?: ReplyOptions): Reply =>
-  body(
+  internal.body(
     Effect.promise(() => fs.readFile(path)).pipe(Effect.map((buffer) => new Uint8Array(buffer))),
     options,
     { contentType: "text/event-stream", status: 200 }
@@ -198,7 +163,7 @@ export const error = (
   payload: string | object,
   options?: Omit<ReplyOptions, "status">
 ): Reply =>
-  body(
+  internal.body(
     Effect.succeed(encoder.encode(typeof payload === "string" ? payload : JSON.stringify(payload))),
     { ...options, status },
     { contentType: typeof payload === "string" ? "text/plain" : "application/json", status }
@@ -240,37 +205,7 @@ export const connectionFailure = (code = "ECONNREFUSED"): Reply => ({ _tag: "Con
  * @since 0.1.0
  * @category models
  */
-export interface Transcript {
-  readonly id?: string | undefined
-  readonly model?: string | undefined
-  /** Reasoning text, sent first, as `reasoning_content` (or the field named by `reasoningField`). */
-  readonly reasoning?: string | undefined
-  readonly reasoningField?: "reasoning_content" | "reasoning" | undefined
-  readonly content?: string | undefined
-  readonly refusal?: string | undefined
-  /** Tool calls, sent after the content; arguments given as an object are serialised. */
-  readonly toolCalls?:
-    | ReadonlyArray<{ readonly id?: string | undefined; readonly name: string; readonly arguments: string | object }>
-    | undefined
-  /** Default: `"tool_calls"` when there are tool calls, else `"stop"`. */
-  readonly finishReason?: string | undefined
-  /** A last chunk with `choices: []` and this usage; none when omitted. */
-  readonly usage?:
-    | { readonly prompt_tokens: number; readonly completion_tokens: number; readonly total_tokens?: number }
-    | undefined
-  /** Characters per content / reasoning / arguments fragment (default: one word per fragment). */
-  readonly fragmentSize?: number | undefined
-}
-
-const fragments = (text: string, size: number | undefined): Array<string> => {
-  if (text === "") return []
-  if (size !== undefined && size > 0) {
-    const out: Array<string> = []
-    for (let at = 0; at < text.length; at += size) out.push(text.slice(at, at + size))
-    return out
-  }
-  return text.match(/\S+\s*|\s+/g) ?? [text]
-}
+export interface Transcript extends internalTranscript.Transcript {}
 
 /**
  * The chunks an OpenAI-compatible server would stream for a transcript:
@@ -288,49 +223,8 @@ const fragments = (text: string, size: number | undefined): Array<string> => {
  * @since 0.1.0
  * @category replies
  */
-export const transcriptChunks = (spec: Transcript): Array<Record<string, unknown>> => {
-  const id = spec.id ?? "chatcmpl-test"
-  const model = spec.model ?? "test-model"
-  const created = 1_700_000_000
-  const chunk = (delta: Record<string, unknown>, finish_reason: string | null = null) => ({
-    id,
-    object: "chat.completion.chunk",
-    created,
-    model,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason }]
-  })
-  const out: Array<Record<string, unknown>> = [chunk({ role: "assistant", content: "" })]
-  const reasoningField = spec.reasoningField ?? "reasoning_content"
-  for (const piece of fragments(spec.reasoning ?? "", spec.fragmentSize)) out.push(chunk({ [reasoningField]: piece }))
-  for (const piece of fragments(spec.content ?? "", spec.fragmentSize)) out.push(chunk({ content: piece }))
-  for (const piece of fragments(spec.refusal ?? "", spec.fragmentSize)) out.push(chunk({ refusal: piece }))
-  ;(spec.toolCalls ?? []).forEach((call, index) => {
-    const args = typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments)
-    out.push(chunk({
-      tool_calls: [{ index, id: call.id ?? `call_${index}`, type: "function", function: { name: call.name, arguments: "" } }]
-    }))
-    for (const piece of fragments(args, spec.fragmentSize ?? 8)) {
-      out.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }))
-    }
-  })
-  const finish = spec.finishReason ?? ((spec.toolCalls ?? []).length > 0 ? "tool_calls" : "stop")
-  out.push(chunk({}, finish))
-  if (spec.usage !== undefined) {
-    out.push({
-      id,
-      object: "chat.completion.chunk",
-      created,
-      model,
-      choices: [],
-      usage: {
-        prompt_tokens: spec.usage.prompt_tokens,
-        completion_tokens: spec.usage.completion_tokens,
-        total_tokens: spec.usage.total_tokens ?? spec.usage.prompt_tokens + spec.usage.completion_tokens
-      }
-    })
-  }
-  return out
-}
+export const transcriptChunks = (spec: Transcript): Array<Record<string, unknown>> =>
+  internalTranscript.transcriptChunks(spec)
 
 /**
  * A transcript as a streamed answer.
@@ -369,8 +263,7 @@ export const transcript = (spec: Transcript, options?: ReplyOptions): Reply =>
  * @since 0.1.0
  * @category replies
  */
-export const sseText = (values: ReadonlyArray<unknown>, done = true): string =>
-  values.map((value) => `data: ${JSON.stringify(value)}\n\n`).join("") + (done ? "data: [DONE]\n\n" : "")
+export const sseText = (values: ReadonlyArray<unknown>, done = true): string => internalTranscript.sseText(values, done)
 
 // -----------------------------------------------------------------------------
 // recorded requests
@@ -390,13 +283,7 @@ export const sseText = (values: ReadonlyArray<unknown>, done = true): string =>
  * @since 0.1.0
  * @category models
  */
-export interface ReceivedRequest {
-  readonly method: string
-  readonly url: string
-  readonly headers: Headers.Headers
-  /** The JSON body: the params with `stream: true` and `stream_options`. */
-  readonly body: ChatCompletionRequest & { readonly stream: true }
-}
+export interface ReceivedRequest extends internal.ReceivedRequest {}
 
 /**
  * The requests the test layer received, in order.
@@ -462,26 +349,7 @@ export const requests: Effect.Effect<ReadonlyArray<ReceivedRequest>, never, Requ
  * @since 0.1.0
  * @category models
  */
-export type Replies =
-  | ReadonlyArray<Reply>
-  | ((request: ReceivedRequest, index: number) => Reply | Effect.Effect<Reply>)
-
-const bodyStream = (bytes: Uint8Array, pieceSize: number, delay: Duration.Duration): ReadableStream<Uint8Array> => {
-  let at = 0
-  const wait = Duration.toMillis(delay)
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (at >= bytes.length) {
-        controller.close()
-        return
-      }
-      if (wait > 0 && at > 0) await new Promise((resolve) => setTimeout(resolve, wait))
-      const end = Math.min(bytes.length, at + pieceSize)
-      controller.enqueue(bytes.slice(at, end))
-      at = end
-    }
-  })
-}
+export type Replies = internal.Replies
 
 /**
  * A fake `HttpClient` answering with the replies, and the ref it records
@@ -506,44 +374,7 @@ const bodyStream = (bytes: Uint8Array, pieceSize: number, delay: Duration.Durati
 export const makeHttpClient = (
   replies: Replies
 ): Effect.Effect<{ readonly client: HttpClient.HttpClient; readonly requests: Ref.Ref<ReadonlyArray<ReceivedRequest>> }> =>
-  Effect.map(Ref.make<ReadonlyArray<ReceivedRequest>>([]), (recorded) => {
-    const decoder = new TextDecoder()
-    const client = HttpClient.make((request, url) =>
-      Effect.gen(function*() {
-        const raw = request.body._tag === "Uint8Array" ? decoder.decode(request.body.body) : "{}"
-        const received: ReceivedRequest = {
-          method: request.method,
-          url: url.toString(),
-          headers: request.headers,
-          body: JSON.parse(raw)
-        }
-        const index = yield* Ref.modify(recorded, (all) => [all.length, [...all, received]] as const)
-        const reply = typeof replies === "function"
-          ? yield* Effect.suspend(() => {
-            const result = replies(received, index)
-            return Effect.isEffect(result) ? result : Effect.succeed(result)
-          })
-          : replies[index]
-        if (reply === undefined) {
-          return yield* Effect.dieMessage(
-            `ChatCompletionsTest: no reply left for request ${index + 1} (${replies.length} given)`
-          )
-        }
-        if (reply._tag === "ConnectionFailure") {
-          const cause = Object.assign(new Error(`connect ${reply.code} ${url.host}`), { code: reply.code })
-          return yield* Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause }))
-        }
-        const bytes = yield* reply.body
-        const nullBody = reply.status === 204 || reply.status === 304
-        const response = new Response(nullBody ? null : bodyStream(bytes, reply.pieceSize, reply.delay), {
-          status: reply.status,
-          headers: reply.headers
-        })
-        return HttpClientResponse.fromWeb(request, response)
-      })
-    )
-    return { client, requests: recorded }
-  })
+  internal.makeHttpClient(replies)
 
 /**
  * `ChatCompletions` answering with the replies, and the `Requests` it
