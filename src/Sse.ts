@@ -80,11 +80,11 @@
  *
  * @since 0.1.0
  */
-import type * as Option from "effect/Option"
 import { dual } from "effect/Function"
 import type * as Stream from "effect/Stream"
 import type { SseError } from "./ChatStreamError.js"
 import * as internal from "./internal/sse.js"
+import type * as types from "./internal/sseTypes.js"
 import { isStream } from "./internal/stream.js"
 
 /**
@@ -106,11 +106,7 @@ import { isStream } from "./internal/stream.js"
  * @since 0.1.0
  * @category models
  */
-export interface Event {
-  readonly event: string
-  readonly data: string
-  readonly terminated: boolean
-}
+export type Event = types.Event
 
 /**
  * Options of `decode` and `makeDecoder`.
@@ -131,9 +127,7 @@ export interface Event {
  * @since 0.1.0
  * @category models
  */
-export interface Options {
-  readonly maxEventBytes?: number | undefined
-}
+export type Options = types.Options
 
 /**
  * The default size limit of one event: 16 MiB (16 * 1024 * 1024).
@@ -173,10 +167,7 @@ export const defaultMaxEventBytes: number = internal.defaultMaxEventBytes
  * @since 0.1.0
  * @category models
  */
-export interface Decoded {
-  readonly events: ReadonlyArray<Event>
-  readonly error: Option.Option<SseError>
-}
+export type Decoded = types.Decoded
 
 /**
  * A stateful, incremental decoder, for callers that drive the bytes
@@ -196,10 +187,7 @@ export interface Decoded {
  * @since 0.1.0
  * @category models
  */
-export interface Decoder {
-  push(bytes: Uint8Array): Decoded
-  end(): Decoded
-}
+export type Decoder = types.Decoder
 
 /**
  * Creates a `Decoder`. Each decoder holds the state of one input: make one
