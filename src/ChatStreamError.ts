@@ -10,7 +10,9 @@
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
-import { ChatCompletion } from "./ChatCompletion.js"
+import type { ChatCompletion } from "./ChatCompletion.js"
+import * as apiError from "./internal/apiError.js"
+import * as errors from "./internal/errors.js"
 
 /**
  * @example
@@ -23,7 +25,7 @@ import { ChatCompletion } from "./ChatCompletion.js"
  * @since 0.1.0
  * @category type id
  */
-export const TypeId: unique symbol = Symbol.for("effect-chat-stream/ChatStreamError")
+export const TypeId: typeof errors.TypeId = errors.TypeId
 
 /**
  * The type of `TypeId`.
@@ -55,7 +57,7 @@ export type TypeId = typeof TypeId
  * @since 0.1.0
  * @category schemas
  */
-export const SnapshotSchema = Schema.OptionFromNullOr(ChatCompletion)
+export const SnapshotSchema = errors.SnapshotSchema
 
 /**
  * The server-sent-events layer stopped.
@@ -79,25 +81,8 @@ export const SnapshotSchema = Schema.OptionFromNullOr(ChatCompletion)
  * @since 0.1.0
  * @category errors
  */
-export class SseError extends Schema.TaggedError<SseError>("effect-chat-stream/SseError")("SseError", {
-  reason: Schema.Literal("EventTooLarge", "InvalidLimit"),
-  limit: Schema.Number,
-  snapshot: SnapshotSchema
-}) {
-  /**
-   * @since 0.1.0
-   */
-  readonly [TypeId]: TypeId = TypeId
-
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    return this.reason === "InvalidLimit"
-      ? `\`maxEventBytes\` must be a positive integer number of bytes (or Infinity for no limit), got ${this.limit}`
-      : `A server-sent event exceeded the limit of ${this.limit} bytes; raise \`maxEventBytes\` if the server really sends events this large`
-  }
-}
+export const SseError = errors.SseError
+export type SseError = errors.SseError
 
 /**
  * An event's data was not a chunk: not JSON, not an object, or a field of
@@ -114,27 +99,8 @@ export class SseError extends Schema.TaggedError<SseError>("effect-chat-stream/S
  * @since 0.1.0
  * @category errors
  */
-export class ChunkDecodeError extends Schema.TaggedError<ChunkDecodeError>("effect-chat-stream/ChunkDecodeError")(
-  "ChunkDecodeError",
-  {
-    text: Schema.String,
-    reason: Schema.String,
-    snapshot: SnapshotSchema
-  }
-) {
-  /**
-   * @since 0.1.0
-   */
-  readonly [TypeId]: TypeId = TypeId
-
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    const preview = this.text.length > 120 ? `${this.text.slice(0, 120)}…` : this.text
-    return `Could not decode a stream chunk (${this.reason}): ${JSON.stringify(preview)}`
-  }
-}
+export const ChunkDecodeError = errors.ChunkDecodeError
+export type ChunkDecodeError = errors.ChunkDecodeError
 
 /**
  * The provider reported an error: in the stream (`{"error": …}` payload or
@@ -154,21 +120,8 @@ export class ChunkDecodeError extends Schema.TaggedError<ChunkDecodeError>("effe
  * @since 0.1.0
  * @category errors
  */
-export class ApiError extends Schema.TaggedError<ApiError>("effect-chat-stream/ApiError")("ApiError", {
-  message: Schema.String,
-  type: Schema.NullOr(Schema.String),
-  code: Schema.NullOr(Schema.Union(Schema.String, Schema.Number)),
-  param: Schema.NullOr(Schema.String),
-  status: Schema.optional(Schema.Number),
-  requestId: Schema.optional(Schema.NullOr(Schema.String)),
-  body: Schema.optional(Schema.String),
-  snapshot: SnapshotSchema
-}) {
-  /**
-   * @since 0.1.0
-   */
-  readonly [TypeId]: TypeId = TypeId
-}
+export const ApiError = errors.ApiError
+export type ApiError = errors.ApiError
 
 /**
  * Why a stream was incomplete.
@@ -190,7 +143,7 @@ export class ApiError extends Schema.TaggedError<ApiError>("effect-chat-stream/A
  * @since 0.1.0
  * @category schemas
  */
-export const IncompleteReason = Schema.Literal("NoFinishReason", "CutInsideEvent", "Transport", "IdleTimeout")
+export const IncompleteReason = errors.IncompleteReason
 
 /**
  * Why a stream was incomplete.
@@ -227,34 +180,8 @@ export type IncompleteReason = typeof IncompleteReason.Type
  * @since 0.1.0
  * @category errors
  */
-export class IncompleteStreamError extends Schema.TaggedError<IncompleteStreamError>(
-  "effect-chat-stream/IncompleteStreamError"
-)("IncompleteStreamError", {
-  reason: IncompleteReason,
-  detail: Schema.optional(Schema.String),
-  snapshot: SnapshotSchema,
-  cause: Schema.optional(Schema.Defect)
-}) {
-  /**
-   * @since 0.1.0
-   */
-  readonly [TypeId]: TypeId = TypeId
-
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    const what = {
-      NoFinishReason: "The stream ended before every choice had a finish_reason and without [DONE]",
-      CutInsideEvent: "The connection ended inside a server-sent event",
-      Transport: "Reading the response body failed",
-      IdleTimeout: "The server sent nothing for longer than the idle timeout"
-    }[this.reason]
-    const detail = this.detail === undefined ? "" : `: ${this.detail}`
-    const kept = Option.isSome(this.snapshot) ? "; the snapshot holds what was received" : ""
-    return `${what}${detail}${kept}`
-  }
-}
+export const IncompleteStreamError = errors.IncompleteStreamError
+export type IncompleteStreamError = errors.IncompleteStreamError
 
 /**
  * A choice ended with `finish_reason: "length"`: the answer was cut by the
@@ -274,24 +201,8 @@ export class IncompleteStreamError extends Schema.TaggedError<IncompleteStreamEr
  * @since 0.1.0
  * @category errors
  */
-export class LengthFinishReasonError extends Schema.TaggedError<LengthFinishReasonError>(
-  "effect-chat-stream/LengthFinishReasonError"
-)("LengthFinishReasonError", {
-  choiceIndex: Schema.Number,
-  snapshot: SnapshotSchema
-}) {
-  /**
-   * @since 0.1.0
-   */
-  readonly [TypeId]: TypeId = TypeId
-
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    return `Choice ${this.choiceIndex} stopped at the token limit (finish_reason "length"); raise max_tokens or shorten the prompt`
-  }
-}
+export const LengthFinishReasonError = errors.LengthFinishReasonError
+export type LengthFinishReasonError = errors.LengthFinishReasonError
 
 /**
  * A choice ended with `finish_reason: "content_filter"`. Raised by
@@ -308,24 +219,8 @@ export class LengthFinishReasonError extends Schema.TaggedError<LengthFinishReas
  * @since 0.1.0
  * @category errors
  */
-export class ContentFilterFinishReasonError extends Schema.TaggedError<ContentFilterFinishReasonError>(
-  "effect-chat-stream/ContentFilterFinishReasonError"
-)("ContentFilterFinishReasonError", {
-  choiceIndex: Schema.Number,
-  snapshot: SnapshotSchema
-}) {
-  /**
-   * @since 0.1.0
-   */
-  readonly [TypeId]: TypeId = TypeId
-
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    return `Choice ${this.choiceIndex} was stopped by the provider's content filter (finish_reason "content_filter")`
-  }
-}
+export const ContentFilterFinishReasonError = errors.ContentFilterFinishReasonError
+export type ContentFilterFinishReasonError = errors.ContentFilterFinishReasonError
 
 /**
  * The errors a stream can fail with.
@@ -439,35 +334,6 @@ export const withSnapshot = <E extends ChatStreamError | FinishReasonError>(
   return copy
 }
 
-/** `JSON.stringify(value)`, or a note where it cannot (a value nested too deeply for its recursion). */
-const serialised = (value: unknown): string => {
-  try {
-    return JSON.stringify(value)
-  } catch (cause) {
-    return `(not serialisable: ${cause instanceof Error ? cause.message : String(cause)})`
-  }
-}
-
-/**
- * The message of an error that came without a readable one (absent, empty
- * or blank): `HTTP <status>` for a response, else a fixed sentence naming the
- * type and code when there are any.
- */
-const defaultMessage = (
-  type: string | null,
-  code: string | number | null,
-  http: { readonly status: number } | undefined
-): string => {
-  if (http) return `HTTP ${http.status}`
-  const known = [
-    ...(type !== null && type !== "" ? [type] : []),
-    ...(code !== null && code !== "" ? [`code ${code}`] : [])
-  ]
-  return known.length === 0
-    ? "The provider reported an error"
-    : `The provider reported an error (${known.join(", ")})`
-}
-
 /**
  * Builds an `ApiError` from a provider's error payload (`payload.error ??
  * payload`): `message`, `type`, `code`, `param`, the last three `null` when
@@ -487,29 +353,8 @@ const defaultMessage = (
  * @since 0.1.0
  * @category constructors
  */
-export const apiErrorFromPayload = (
+export const apiErrorFromPayload: (
   payload: unknown,
   snapshot: Option.Option<ChatCompletion>,
   http?: { readonly status: number; readonly requestId: string | null; readonly body: string }
-): ApiError => {
-  const inner = Predicate.isRecord(payload) && payload.error !== undefined && payload.error !== null
-    ? payload.error
-    : payload
-  const field = (key: string): unknown => Predicate.isRecord(inner) ? inner[key] : undefined
-  const text = (value: unknown): string | null =>
-    typeof value === "string" ? value : value === undefined || value === null ? null : serialised(value)
-  const rawMessage = typeof inner === "string" ? inner : field("message")
-  const rawCode = field("code")
-  const type = text(field("type"))
-  const code = typeof rawCode === "string" || typeof rawCode === "number" ? rawCode : text(rawCode)
-  const given = text(rawMessage)
-  const message = given !== null && given.trim() !== "" ? given : defaultMessage(type, code, http)
-  return new ApiError({
-    message,
-    type,
-    code,
-    param: text(field("param")),
-    ...(http ? { status: http.status, requestId: http.requestId, body: http.body } : {}),
-    snapshot
-  })
-}
+) => ApiError = apiError.apiErrorFromPayload
