@@ -12,41 +12,37 @@
  * error. Chunk streams (`eventsFromChunks`) run the same `engineStep` in a
  * `Stream.mapAccum`.
  *
+ * The implementation is in `internal/`: `signal.ts` (what an event means),
+ * `decodeEvent.ts` (an event's data → a signal), `engine.ts` (`engineStep`
+ * and the chunk streams), `bytesChannel.ts` (the byte channel) and
+ * `decodeSse.ts` (events → chunks).
+ *
  * @since 0.1.0
  */
 import * as Arr from "effect/Array"
-import * as Cause from "effect/Cause"
-import * as Channel from "effect/Channel"
-import * as Chunk from "effect/Chunk"
 import * as Config from "effect/Config"
-import * as ConfigError from "effect/ConfigError"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import type * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
-import * as Predicate from "effect/Predicate"
-import * as Runtime from "effect/Runtime"
-import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { dual } from "effect/Function"
-import type { ChatCompletion, ChatCompletionMessage, ToolCall } from "./ChatCompletion.js"
-import { ChatCompletionChunk } from "./ChatCompletion.js"
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionMessage, ToolCall } from "./ChatCompletion.js"
 import {
-  apiErrorFromPayload,
   type ChatStreamError,
-  ChunkDecodeError,
+  type ChunkDecodeError,
   ContentFilterFinishReasonError,
-  IncompleteStreamError,
-  isChatStreamError,
-  LengthFinishReasonError,
-  withSnapshot
+  LengthFinishReasonError
 } from "./ChatStreamError.js"
 import * as ChatStreamEvent from "./ChatStreamEvent.js"
+import { eventsOf } from "./internal/bytesChannel.js"
 import { optionalVariable } from "./internal/config.js"
-import { decodeChunkFast, decodeJsonChunk } from "./internal/decodeChunk.js"
-import { invalidLimit } from "./internal/sse.js"
+import { decodeChunkFast } from "./internal/decodeChunk.js"
+import { decodeWith } from "./internal/decodeEvent.js"
+import { sseChannel } from "./internal/decodeSse.js"
+import { chunkSignals, initialEngine, runSignals } from "./internal/engine.js"
 import { isStream } from "./internal/stream.js"
 import * as Snapshot from "./Snapshot.js"
 import * as Sse from "./Sse.js"
@@ -136,32 +132,6 @@ const resolve = (options: Options | undefined): ResolvedOptions => ({
   partialJson: options?.partialJson ?? defaultOptions.partialJson
 })
 
-// -----------------------------------------------------------------------------
-// decoding one event
-// -----------------------------------------------------------------------------
-
-const PREVIEW = 1024
-
-const decodeChunkEither = Schema.decodeUnknownEither(ChatCompletionChunk, { onExcessProperty: "preserve" })
-
-const formatIssue = (issue: ParseResult.ParseIssue): string =>
-  ParseResult.ArrayFormatter.formatIssueSync(issue)
-    .map((i) => (i.path.length > 0 ? `${i.path.join(".")}: ${i.message}` : i.message))
-    .join("; ")
-
-/** What one server-sent event means to the pipeline. */
-type Signal<E> =
-  | { readonly _tag: "Chunk"; readonly chunk: ChatCompletionChunk; readonly text?: string }
-  | { readonly _tag: "Done" }
-  | { readonly _tag: "End" }
-  | { readonly _tag: "Fault"; readonly error: E }
-
-const DONE: Signal<never> = { _tag: "Done" }
-const END: Signal<never> = { _tag: "End" }
-const fault = <E>(error: E): Signal<E> => ({ _tag: "Fault", error })
-
-const none = Option.none()
-
 /**
  * Decodes a JSON value received as an event's data into a chunk: a provider
  * error payload becomes an `ApiError`, anything else that is not a valid
@@ -183,219 +153,6 @@ export const decodePayload = (
   text: string
 ): Either.Either<ChatCompletionChunk, ChatStreamError> => decodeWith(json, text, decodeChunkFast)
 
-/** `decodePayload` with the given fast path (the one for `JSON.parse` output in the pipeline). */
-const decodeWith = (
-  json: unknown,
-  text: string,
-  decodeFast: (json: unknown) => ChatCompletionChunk | undefined
-): Either.Either<ChatCompletionChunk, ChatStreamError> => {
-  if (!Predicate.isRecord(json) || Array.isArray(json)) {
-    return Either.left(
-      new ChunkDecodeError({ text: text.slice(0, PREVIEW), reason: "expected a JSON object", snapshot: none })
-    )
-  }
-  const error = json.error
-  // An error object or a non-empty string (§2); an array is not an error.
-  if ((typeof error === "object" && error !== null && !Array.isArray(error)) || (typeof error === "string" && error !== "")) {
-    return Either.left(apiErrorFromPayload(json, none))
-  }
-  const fast = decodeFast(json)
-  if (fast !== undefined) return Either.right(fast)
-  try {
-    return Either.mapLeft(
-      decodeChunkEither(json),
-      (parseError) =>
-        new ChunkDecodeError({ text: text.slice(0, PREVIEW), reason: formatIssue(parseError.issue), snapshot: none })
-    )
-  } catch (cause) {
-    // The Schema and its error formatter recurse into the value.
-    return Either.left(tooDeep(cause, text, none))
-  }
-}
-
-/**
- * A payload nested too deeply for a recursive step (the Schema, its error
- * formatter, `JSON.stringify` of object-valued arguments) is bad input, not a
- * defect: a `ChunkDecodeError`. Any other exception is rethrown.
- */
-const tooDeep = (cause: unknown, text: string, snapshot: Option.Option<ChatCompletion>): ChunkDecodeError => {
-  // The Schema's formatter runs an Effect of its own, which throws the
-  // RangeError wrapped in a FiberFailure.
-  const error = Runtime.isFiberFailure(cause) ? Cause.squash(cause[Runtime.FiberFailureCauseId]) : cause
-  if (!(error instanceof RangeError)) throw cause
-  return new ChunkDecodeError({
-    text: text.slice(0, PREVIEW),
-    reason: `nested too deeply to process (${error.message})`,
-    snapshot
-  })
-}
-
-/** One server-sent event → a signal (contract §1 and §2). */
-const decodeEvent = (event: Sse.Event): Signal<ChatStreamError> => {
-  const data = event.data
-  if (data === "[DONE]") return DONE
-  let json: unknown
-  try {
-    json = JSON.parse(data)
-  } catch (cause) {
-    // Cut inside the last event (§1), whatever its name: an unterminated
-    // `event: error` whose data is not JSON is most likely a cut JSON payload.
-    if (!event.terminated) {
-      // The data of a cut `event: error` is kept in the detail: it may be all the server said.
-      const detail = event.event === "error"
-        ? `the last event, an \`event: error\`, is not complete JSON: ${JSON.stringify(data.length > 200 ? `${data.slice(0, 200)}…` : data)}`
-        : "the last event is not complete JSON"
-      return fault(new IncompleteStreamError({ reason: "CutInsideEvent", detail, snapshot: none }))
-    }
-    if (event.event === "error") return fault(apiErrorFromPayload(data, none))
-    const reason = cause instanceof Error ? cause.message : String(cause)
-    return fault(new ChunkDecodeError({ text: data.slice(0, PREVIEW), reason, snapshot: none }))
-  }
-  if (event.event === "error") return fault(apiErrorFromPayload(json, none))
-  const decoded = decodeWith(json, data, decodeJsonChunk)
-  return decoded._tag === "Right" ? { _tag: "Chunk", chunk: decoded.right, text: data } : fault(decoded.left)
-}
-
-// -----------------------------------------------------------------------------
-// the engine
-// -----------------------------------------------------------------------------
-
-/** A failure travelling in the stream until the last stage raises it. */
-class Fault<E> {
-  constructor(readonly error: E) {}
-}
-
-type Output<E> = ChatStreamEvent.ChatStreamEvent | Fault<E>
-
-interface EngineState {
-  readonly events: ChatStreamEvent.State
-  readonly ended: boolean
-}
-
-const initialEngine = (options: { readonly partialJson?: boolean | undefined }): EngineState => ({
-  events: ChatStreamEvent.initialWith(options),
-  ended: false
-})
-
-const attach = <E>(error: E, state: EngineState): E =>
-  isChatStreamError(error) ? withSnapshot(error, state.events.accumulator.snapshot) as E : error
-
-/**
- * The step of the byte channel and of the chunk streams' `Stream.mapAccum`:
- * folds a chunk and derives its events, or
- * ends the stream. With `derive: false` only `Chunk` events are made (for
- * the chunk and snapshot streams, which need no partial JSON).
- */
-const engineStep = (derive: boolean, endIsComplete: boolean) =>
-<E>(state: EngineState, signal: Signal<E>): readonly [EngineState, ReadonlyArray<Output<E>>] => {
-  if (state.ended) return [state, []]
-  switch (signal._tag) {
-    case "Chunk": {
-      try {
-        if (derive) {
-          const [events, out] = ChatStreamEvent.step(state.events, signal.chunk)
-          return [{ events, ended: false }, out]
-        }
-        const accumulator = Snapshot.fold(state.events.accumulator, signal.chunk)
-        const snapshot = (accumulator.snapshot as Option.Some<ChatCompletion>).value
-        return [
-          { events: { accumulator, choices: state.events.choices, partialJson: state.events.partialJson }, ended: false },
-          [ChatStreamEvent.make(ChatStreamEvent.Chunk, { chunk: signal.chunk, snapshot })]
-        ]
-      } catch (cause) {
-        // The chunk is not folded in: the error carries the snapshot before it.
-        const error = tooDeep(cause, signal.text ?? "", state.events.accumulator.snapshot)
-        return [{ ...state, ended: true }, [new Fault(error as E | ChunkDecodeError)] as never]
-      }
-    }
-    case "Fault":
-      return [{ ...state, ended: true }, [new Fault(attach(signal.error, state))]]
-    case "Done":
-    case "End": {
-      const complete = signal._tag === "Done" || endIsComplete || ChatStreamEvent.isFinished(state.events)
-      if (!complete) {
-        const error = new IncompleteStreamError({
-          reason: "NoFinishReason",
-          snapshot: state.events.accumulator.snapshot
-        })
-        return [{ ...state, ended: true }, [new Fault(error as E | IncompleteStreamError)] as never]
-      }
-      if (!derive) return [{ ...state, ended: true }, []]
-      const [events, out] = ChatStreamEvent.finish(state.events)
-      return [{ events, ended: true }, out]
-    }
-  }
-}
-
-/** A channel that writes events and reads `In`. */
-type EventChannel<In, E, InErr> = Channel.Channel<
-  Chunk.Chunk<ChatStreamEvent.ChatStreamEvent>,
-  Chunk.Chunk<In>,
-  E,
-  InErr,
-  unknown,
-  unknown
->
-
-/** Appends the engine's outputs to `events` up to the first fault, which it returns. */
-const pushOutputs = <E>(
-  outputs: ReadonlyArray<Output<E>>,
-  events: Array<ChatStreamEvent.ChatStreamEvent>
-): Fault<E> | undefined => {
-  for (let i = 0; i < outputs.length; i++) {
-    const output = outputs[i]
-    if (output instanceof Fault) return output
-    events.push(output)
-  }
-  return undefined
-}
-
-/** Writes `items` (when there are any), then goes on with `next`. */
-const writeThen = <Out, In, E, InErr>(
-  items: Array<Out>,
-  next: Channel.Channel<Chunk.Chunk<Out>, Chunk.Chunk<In>, E, InErr, unknown, unknown>
-): Channel.Channel<Chunk.Chunk<Out>, Chunk.Chunk<In>, E, InErr, unknown, unknown> =>
-  items.length === 0 ? next : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(items)), next)
-
-/** Flattens the engine's outputs and fails at the first fault, after everything before it. */
-const emitOrFail = <E>(): EventChannel<ReadonlyArray<Output<E>>, E, never> => {
-  const loop: EventChannel<ReadonlyArray<Output<E>>, E, never> = Channel.readWithCause({
-    onInput: (input: Chunk.Chunk<ReadonlyArray<Output<E>>>) => {
-      const events: Array<ChatStreamEvent.ChatStreamEvent> = []
-      for (const outputs of input) {
-        const faulted = pushOutputs(outputs, events)
-        if (faulted !== undefined) return writeThen(events, Channel.fail(faulted.error))
-      }
-      return writeThen(events, loop)
-    },
-    onFailure: (cause) => Channel.failCause(cause),
-    onDone: () => Channel.void
-  })
-  return loop
-}
-
-/** Runs signals through the fold and the event derivation. */
-const runSignals = <E, R>(
-  signals: Stream.Stream<Signal<E>, never, R>,
-  initial: EngineState,
-  derive: boolean,
-  endIsComplete: boolean
-): Stream.Stream<ChatStreamEvent.ChatStreamEvent, E | IncompleteStreamError, R> =>
-  signals.pipe(
-    Stream.mapAccum(initial, engineStep(derive, endIsComplete)<E>),
-    Stream.pipeThroughChannel(emitOrFail<E | IncompleteStreamError>())
-  )
-
-/** Chunks → signals; the end of a chunk stream is the end of a complete response. */
-const chunkSignals = <E, R>(
-  chunks: Stream.Stream<ChatCompletionChunk, E, R>
-): Stream.Stream<Signal<E>, never, R> =>
-  chunks.pipe(
-    Stream.map((chunk): Signal<E> => ({ _tag: "Chunk", chunk })),
-    Stream.catchAll((error) => Stream.succeed(fault(error))),
-    Stream.concat(Stream.succeed(END))
-  )
-
 const onBytes = <A>(
   f: <E, R>(bytes: Stream.Stream<Uint8Array, E, R>, options: ResolvedOptions) => Stream.Stream<A, E | ChatStreamError, R>
 ): {
@@ -406,77 +163,6 @@ const onBytes = <A>(
     (args) => isStream(args[0]),
     <E, R>(bytes: Stream.Stream<Uint8Array, E, R>, options?: Options) => f(bytes, resolve(options))
   ) as never
-
-/**
- * Bytes → events in one channel: per read, the SSE decoder, the decoding of
- * each event, the engine step, and one output chunk. One channel instead of a
- * Stream stage per step (decode, catch, take-until, end marker, mapAccum,
- * flatten), which cost about a fifth of the pipeline. It stops reading at
- * `[DONE]` or at the first failure, so the body is released early.
- */
-const bytesChannel = <E>(options: ResolvedOptions, derive: boolean): EventChannel<Uint8Array, E | ChatStreamError, E> =>
-  Channel.suspend(() => {
-    // an unusable limit fails before anything is read
-    const invalid = invalidLimit(options.maxEventBytes)
-    if (invalid !== undefined) return Channel.fail(invalid)
-    const decoder = Sse.makeDecoder({ maxEventBytes: options.maxEventBytes })
-    const run = engineStep(derive, false)<E | ChatStreamError>
-    let state = initialEngine(options)
-    let events: Array<ChatStreamEvent.ChatStreamEvent> = []
-    let failure: Option.Option<E | ChatStreamError> = Option.none()
-
-    /** Runs one signal; false once the stream has ended. */
-    const feed = (signal: Signal<E | ChatStreamError>): boolean => {
-      const [next, outputs] = run(state, signal)
-      state = next
-      const faulted = pushOutputs(outputs, events)
-      if (faulted !== undefined) failure = Option.some(faulted.error)
-      return !state.ended
-    }
-    const feedDecoded = (decoded: Sse.Decoded): boolean => {
-      for (let i = 0; i < decoded.events.length; i++) {
-        if (!feed(decodeEvent(decoded.events[i]))) return false
-      }
-      return Option.isNone(decoded.error) || feed(fault(decoded.error.value))
-    }
-    /** Writes what was made so far, then goes on with `next`. */
-    const flush = (next: EventChannel<Uint8Array, E | ChatStreamError, E>) => {
-      const written = events
-      events = []
-      return writeThen(written, next)
-    }
-    const end = () => flush(Option.isSome(failure) ? Channel.fail(failure.value) : Channel.void)
-
-    const loop: EventChannel<Uint8Array, E | ChatStreamError, E> = Channel.readWithCause({
-      onInput: (reads: Chunk.Chunk<Uint8Array>) => {
-        for (const read of reads) {
-          if (!feedDecoded(decoder.push(read))) return end()
-        }
-        return flush(loop)
-      },
-      onFailure: (cause) => {
-        // As `Stream.catchAll`: a failure of the byte stream ends the events
-        // (with the snapshot when it is one of ours); defects and
-        // interruptions pass through.
-        const error = Cause.failureOrCause(cause)
-        if (Either.isRight(error)) return Channel.failCause(error.right)
-        feed(fault(error.left))
-        return end()
-      },
-      onDone: () => {
-        if (feedDecoded(decoder.end())) feed(END)
-        return end()
-      }
-    })
-    return loop
-  })
-
-const eventsOf = <E, R>(
-  bytes: Stream.Stream<Uint8Array, E, R>,
-  options: ResolvedOptions,
-  derive: boolean
-): Stream.Stream<ChatStreamEvent.ChatStreamEvent, E | ChatStreamError, R> =>
-  Stream.pipeThroughChannel(bytes, bytesChannel<E>(options, derive))
 
 /**
  * The events of a streamed response body (contract §4): `Chunk` for every
@@ -608,67 +294,6 @@ export const snapshotsFromChunks = <E, R>(
   Stream.mapAccum(chunks, Snapshot.empty, (accumulator, chunk) => {
     const next = Snapshot.fold(accumulator, chunk)
     return [next, (next.snapshot as Option.Some<ChatCompletion>).value] as const
-  })
-
-/**
- * Events → chunks, ending at `[DONE]`; at the end of input without it, the
- * stream is complete only when a choice arrived and every choice got a
- * `finish_reason` (contract §5), else it fails with `IncompleteStreamError`.
- */
-const sseChannel = <E>(): Channel.Channel<
-  Chunk.Chunk<ChatCompletionChunk>,
-  Chunk.Chunk<Sse.Event>,
-  E | ChatStreamError,
-  E,
-  unknown,
-  unknown
-> =>
-  Channel.suspend(() => {
-    /** Per choice index seen: whether it got a finish_reason */
-    const finished = new Map<number, boolean>()
-    let unfinished = 0
-    const track = (chunk: ChatCompletionChunk): void => {
-      const choices = chunk.choices
-      for (let i = 0; i < choices.length; i++) {
-        const choice = choices[i]
-        const done = typeof choice.finish_reason === "string" && choice.finish_reason !== ""
-        const before = finished.get(choice.index)
-        if (before === undefined) {
-          finished.set(choice.index, done)
-          if (!done) unfinished++
-        } else if (!before && done) {
-          finished.set(choice.index, true)
-          unfinished--
-        }
-      }
-    }
-    type Out = Channel.Channel<
-      Chunk.Chunk<ChatCompletionChunk>,
-      Chunk.Chunk<Sse.Event>,
-      E | ChatStreamError,
-      E,
-      unknown,
-      unknown
-    >
-    const loop: Out = Channel.readWithCause({
-      onInput: (input: Chunk.Chunk<Sse.Event>) => {
-        const chunks: Array<ChatCompletionChunk> = []
-        for (const event of input) {
-          const signal = decodeEvent(event)
-          if (signal._tag === "Done") return writeThen(chunks, Channel.void)
-          if (signal._tag !== "Chunk") return writeThen(chunks, Channel.fail((signal as { error: ChatStreamError }).error))
-          track(signal.chunk)
-          chunks.push(signal.chunk)
-        }
-        return writeThen(chunks, loop)
-      },
-      onFailure: Channel.failCause,
-      onDone: () =>
-        finished.size > 0 && unfinished === 0
-          ? Channel.void
-          : Channel.fail(new IncompleteStreamError({ reason: "NoFinishReason", snapshot: none }))
-    })
-    return loop
   })
 
 /**
