@@ -5,10 +5,10 @@
  *
  * Not a test file: importing it registers no test.
  */
-import { Either, Option } from "effect"
+import { Either } from "effect"
 import type { ChatCompletion } from "../src/ChatCompletion.js"
 import type * as ChatStreamEvent from "../src/ChatStreamEvent.js"
-import { final } from "../src/JsonLines.js"
+import { encodeCompletion, stringify } from "../src/JsonLines.js"
 import type { Run } from "./helpers.js"
 
 type Event = ChatStreamEvent.ChatStreamEvent
@@ -119,8 +119,8 @@ export const violations = (run: Run<Event, unknown>): Array<string> => {
     const expected = last?._tag === "Chunk" ? last.snapshot : undefined
     const snapshot = error.snapshot as { readonly _tag: string; readonly value?: unknown } | undefined
     const actual = snapshot?._tag === "Some" ? snapshot.value : undefined
-    // compared in their JSON lines form: Schema-encoded, so key order does not matter
-    const line = (u: unknown) => final(u === undefined ? Option.none() : Option.some(u as ChatCompletion))
+    // compared Schema-encoded, so key order does not matter
+    const line = (u: unknown) => u === undefined ? "none" : stringify(encodeCompletion(u as ChatCompletion))
     if (line(actual) !== line(expected)) out.push("the error's snapshot is not the last chunk's")
   }
   return out
