@@ -48,7 +48,11 @@ const copyChoice = (previous: ChatCompletionChoice, message: ChatCompletionMessa
   return choice
 }
 
-/** Folds one choice entry of a chunk into the choice's state. */
+/**
+ * Folds one choice entry of a chunk into the choice's state.
+ *
+ * @internal
+ */
 export const foldChoice = (
   previous: ChoiceState | undefined,
   entry: ChunkChoice
@@ -97,11 +101,19 @@ export const foldChoice = (
 
 const choiceIndexOf = (state: ChoiceState): number => state.choice.index
 
-/** Inserts or replaces a choice's state, keeping ascending index order. */
+/**
+ * Inserts or replaces a choice's state, keeping ascending index order.
+ *
+ * @internal
+ */
 export const setChoice = (choices: ReadonlyArray<ChoiceState>, state: ChoiceState): ReadonlyArray<ChoiceState> =>
   upsertIndexed(choices, state, choiceIndexOf)
 
-/** Finds a choice's state by its index. */
+/**
+ * Finds a choice's state by its index.
+ *
+ * @internal
+ */
 export const getChoice = (choices: ReadonlyArray<ChoiceState>, index: number): ChoiceState | undefined => {
   const at = findIndexed(choices, index, choiceIndexOf)
   return at < 0 ? undefined : choices[at]

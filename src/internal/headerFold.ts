@@ -16,6 +16,8 @@ const decodeUsage = Schema.decodeUnknownOption(CompletionUsage)
 /**
  * The usage a chunk carries: at the top level, else in a choice (the last
  * one that has it), else in `x_groq.usage`.
+ *
+ * @internal
  */
 export const chunkUsage = (chunk: ChatCompletionChunk): CompletionUsage | undefined => {
   if (chunk.usage !== undefined) return chunk.usage
@@ -49,6 +51,8 @@ const copyHeader = (previous: ChatCompletion): Mutable<ChatCompletion> => {
 /**
  * Builds the snapshot's top level from the previous one and a chunk (every
  * field but `choices`).
+ *
+ * @internal
  */
 export const foldHeader = (
   previous: Option.Option<ChatCompletion>,

@@ -14,6 +14,7 @@ import type { ChoiceState } from "./snapshotTypes.js"
 const lazyGetter = (previous: ChatCompletionLogprobs | undefined, key: "content" | "refusal") =>
   previous === undefined ? undefined : Object.getOwnPropertyDescriptor(previous, key)?.get
 
+/** @internal */
 export const foldLogprobs = (
   state: Mutable<ChoiceState>,
   previous: ChatCompletionLogprobs | undefined,

@@ -21,6 +21,8 @@ import type { ChoiceState } from "./snapshotTypes.js"
  * Finds which tool call a fragment goes to (contract §3): its `index`; else
  * the call with its `id`; else, with a `function.name`, a new call after the
  * highest index; else the call the previous fragment went to (0 if none).
+ *
+ * @internal
  */
 export const resolveToolCallIndex = (
   calls: ReadonlyArray<ToolCall>,
@@ -43,6 +45,8 @@ export const resolveToolCallIndex = (
 /**
  * The text a fragment appends to a tool call's arguments: the string as
  * sent, or the JSON of an object sent instead.
+ *
+ * @internal
  */
 export const argumentsText = (fragment: ChunkToolCall): string => {
   const args = fragment.function?.arguments
@@ -50,7 +54,11 @@ export const argumentsText = (fragment: ChunkToolCall): string => {
   return typeof args === "string" ? args : JSON.stringify(args)
 }
 
-/** Folds tool-call fragments into a choice's state; returns the resolved index of each. */
+/**
+ * Folds tool-call fragments into a choice's state; returns the resolved index of each.
+ *
+ * @internal
+ */
 export const foldToolCalls = (
   state: Mutable<ChoiceState>,
   fragments: ReadonlyArray<ChunkToolCall>,
