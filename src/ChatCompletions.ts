@@ -39,27 +39,20 @@
  * @since 0.1.0
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as Headers from "@effect/platform/Headers"
+import type * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientError from "@effect/platform/HttpClientError"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as Arr from "effect/Array"
 import type * as ConfigError from "effect/ConfigError"
-import * as Chunk from "effect/Chunk"
-import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as ExecutionStrategy from "effect/ExecutionStrategy"
-import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
-import * as Redacted from "effect/Redacted"
+import type * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
-import * as Scope from "effect/Scope"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionMessage, ToolCall } from "./ChatCompletion.js"
 import type { ChatCompletionRequest } from "./ChatCompletionRequest.js"
@@ -70,12 +63,11 @@ import type {
   ContentFilterFinishReasonError,
   LengthFinishReasonError
 } from "./ChatStreamError.js"
-import { IncompleteStreamError, SseError } from "./ChatStreamError.js"
 import type { ChatStreamEvent } from "./ChatStreamEvent.js"
 import { definedOnly, optionalVariable } from "./internal/config.js"
 import * as connection from "./internal/connectionError.js"
-import * as internal from "./internal/http.js"
-import { invalidLimit } from "./internal/sse.js"
+import * as client from "./internal/openStream.js"
+import { RETRYABLE_CONNECTION_CODES } from "./internal/retryPolicy.js"
 
 // -----------------------------------------------------------------------------
 // errors
@@ -184,7 +176,7 @@ export type ConnectionErrorReason = typeof ConnectionErrorReason.Type
  * @since 0.1.0
  * @category errors
  */
-export const retryableConnectionCodes: ReadonlyArray<string> = internal.RETRYABLE_CONNECTION_CODES
+export const retryableConnectionCodes: ReadonlyArray<string> = RETRYABLE_CONNECTION_CODES
 
 /**
  * The request got no response: the server could not be reached, the
@@ -551,90 +543,8 @@ export class ChatCompletions extends Context.Tag("effect-chat-stream/ChatComplet
 }>() {}
 
 // -----------------------------------------------------------------------------
-// implementation
+// constructors
 // -----------------------------------------------------------------------------
-
-/** A failed attempt, as the retry policy sees it. */
-class Failure {
-  constructor(
-    readonly error: ChatCompletionsError,
-    readonly retryable: boolean,
-    readonly retryAfter: Option.Option<Duration.Duration>
-  ) {}
-}
-
-const retryPolicy = (options: ResolvedOptions): Schedule.Schedule<unknown, Failure> =>
-  Schedule.intersect(
-    Schedule.mapInput(options.retrySchedule, (failure: Failure) => failure.error),
-    Schedule.identity<Failure>()
-  ).pipe(
-    Schedule.whileInput((failure: Failure) =>
-      failure.retryable &&
-      Option.match(failure.retryAfter, {
-        onNone: () => true,
-        onSome: (after) => Duration.lessThanOrEqualTo(after, options.maxRetryAfter)
-      })
-    ),
-    Schedule.modifyDelay(([, failure], delay) =>
-      Option.match(failure.retryAfter, { onNone: () => delay, onSome: (after) => Duration.max(delay, after) })
-    )
-  )
-
-const withIdleTimeout = <A, E, R>(
-  stream: Stream.Stream<A, E, R>,
-  idle: Duration.Duration
-): Stream.Stream<A, E | IncompleteStreamError, R> =>
-  Duration.isFinite(idle)
-    ? Stream.timeoutFail(
-      stream,
-      () =>
-        new IncompleteStreamError({
-          reason: "IdleTimeout",
-          detail: `nothing arrived for ${Duration.format(idle)}`,
-          snapshot: Option.none()
-        }),
-      idle
-    )
-    : stream
-
-const transportError = (error: HttpClientError.ResponseError | unknown): IncompleteStreamError => {
-  const cause = HttpClientError.isHttpClientError(error) ? error.cause : error
-  const message = internal.errorMessageOf(cause)
-  const code = internal.errorCodeOf(cause)
-  const detail = [message, code !== undefined && !(message ?? "").includes(code) ? `(${code})` : undefined]
-    .filter((s): s is string => s !== undefined)
-    .join(" ")
-  return new IncompleteStreamError({
-    reason: "Transport",
-    ...(detail === "" ? {} : { detail }),
-    cause,
-    snapshot: Option.none()
-  })
-}
-
-/** Reads at most `limit` bytes of a body, as text. */
-const readText = (
-  response: HttpClientResponse.HttpClientResponse,
-  limit: number,
-  idle: Duration.Duration
-): Effect.Effect<string, IncompleteStreamError> =>
-  withIdleTimeout(Stream.mapError(response.stream, transportError), idle).pipe(
-    Stream.runFoldWhile(
-      { parts: [] as Array<Uint8Array>, size: 0 },
-      (acc) => acc.size < limit,
-      (acc, part) => {
-        acc.parts.push(part)
-        return { parts: acc.parts, size: acc.size + part.length }
-      }
-    ),
-    Effect.map(({ parts, size }) => new TextDecoder().decode(internal.concat(parts, size)))
-  )
-
-const consumedTwice = () =>
-  new Error(
-    "effect-chat-stream: the body of this ChatCompletionStream was already read; a response is read once. " +
-      "Call stream(params) again, or use client.events(params), which opens a request each time it runs."
-  )
 
 /**
  * Builds the service over an `HttpClient`.
@@ -656,328 +566,7 @@ const consumedTwice = () =>
  */
 export const makeWith = (httpClient: HttpClient.HttpClient, options: Options = {}): ChatCompletions["Type"] => {
   const resolved = resolveOptions(options)
-  const scopedClient = HttpClient.withScope(httpClient)
-  // A base URL that is not http(s) fails each request (typed, nothing sent), never the construction.
-  const urlProblem = internal.baseUrlProblem(resolved.baseUrl)
-  const url = urlProblem === undefined ? internal.joinUrl(resolved.baseUrl, "chat/completions") : resolved.baseUrl
-  const shownUrl = internal.displayUrl(url)
-  // An unusable limit would fail the body only after a paid answer: fail before sending instead.
-  const optionProblem = invalidLimit(resolved.maxEventBytes) === undefined
-    ? undefined
-    : `maxEventBytes must be a positive integer or Infinity, got ${resolved.maxEventBytes}`
-  const policy = retryPolicy(resolved)
-  const pipelineOptions: ChatStream.Options = { maxEventBytes: resolved.maxEventBytes, partialJson: resolved.partialJson }
-
-  const baseHeaders: Record<string, string> = {
-    accept: "text/event-stream",
-    ...(Option.isSome(resolved.organization) ? { "openai-organization": resolved.organization.value } : {}),
-    ...(Option.isSome(resolved.project) ? { "openai-project": resolved.project.value } : {})
-  }
-  for (const [name, value] of Object.entries(resolved.headers)) baseHeaders[name.toLowerCase()] = value
-
-  const buildRequest = (params: ChatCompletionRequest): Effect.Effect<HttpClientRequest.HttpClientRequest, ConnectionError> => {
-    if (urlProblem !== undefined) {
-      return Effect.fail(new ConnectionError({ reason: "InvalidUrl", url: shownUrl, detail: urlProblem, attempts: 0 }))
-    }
-    if (optionProblem !== undefined) {
-      return Effect.fail(new ConnectionError({ reason: "InvalidOption", url: shownUrl, detail: optionProblem, attempts: 0 }))
-    }
-    const streamOptions = resolved.includeUsage
-      ? {
-        stream_options: {
-          ...(Predicate.isRecord(params.stream_options) ? params.stream_options : {}),
-          include_usage: params.stream_options?.include_usage ?? true
-        }
-      }
-      : {}
-    const body = { ...params, stream: true, ...streamOptions }
-    let request = HttpClientRequest.post(url)
-    if (Option.isSome(resolved.apiKey)) request = HttpClientRequest.bearerToken(request, resolved.apiKey.value)
-    request = HttpClientRequest.setHeaders(request, baseHeaders)
-    return HttpClientRequest.bodyJson(request, body).pipe(
-      Effect.mapError((error) =>
-        new ConnectionError({
-          reason: "Encode",
-          url: shownUrl,
-          attempts: 0,
-          ...(internal.errorMessageOf(error.reason.error) !== undefined
-            ? { detail: internal.errorMessageOf(error.reason.error)! }
-            : {})
-        })
-      )
-    )
-  }
-
-  /**
-   * A failed attempt without a response. The platform client labels every
-   * network failure `Transport`; only the transient ones (by code, see
-   * `retryableConnectionCodes`) are retried, and the request timeout.
-   */
-  const connectionFailure = (error: unknown, attempt: number): Failure => {
-    if (HttpClientError.isHttpClientError(error) && error._tag === "RequestError") {
-      const code = internal.errorCodeOf(error.cause)
-      const detail = internal.errorMessageOf(error.cause) ?? error.description
-      return new Failure(
-        new ConnectionError({
-          reason: error.reason,
-          url: shownUrl,
-          attempts: attempt,
-          ...(code !== undefined ? { code } : {}),
-          ...(detail !== undefined ? { detail } : {}),
-          ...(error.cause !== undefined ? { cause: error.cause } : {})
-        }),
-        error.reason === "Transport" && internal.isRetryableConnectionCode(code),
-        Option.none()
-      )
-    }
-    if (error instanceof ConnectionError) return new Failure(error, error.reason === "Timeout", Option.none())
-    const code = internal.errorCodeOf(error)
-    const detail = internal.errorMessageOf(error)
-    return new Failure(
-      new ConnectionError({
-        reason: "Transport",
-        url: shownUrl,
-        attempts: attempt,
-        ...(code !== undefined ? { code } : {}),
-        ...(detail !== undefined ? { detail } : {}),
-        cause: error
-      }),
-      internal.isRetryableConnectionCode(code),
-      Option.none()
-    )
-  }
-
-  /** One attempt: the response of a 2xx in its own scope, or a failure (its scope closed). */
-  const attemptOnce = (request: HttpClientRequest.HttpClientRequest, scope: Scope.Scope, attempt: number) =>
-    Effect.flatMap(Scope.fork(scope, ExecutionStrategy.sequential), (attemptScope) => {
-      const close = Scope.close(attemptScope, Exit.void)
-      const execute = scopedClient.execute(request).pipe(Scope.extend(attemptScope))
-      const timed = Duration.isFinite(resolved.requestTimeout)
-        ? Effect.timeoutFail(execute, {
-          duration: resolved.requestTimeout,
-          onTimeout: () =>
-            new ConnectionError({
-              reason: "Timeout",
-              url: shownUrl,
-              attempts: attempt,
-              detail: Duration.format(resolved.requestTimeout)
-            })
-        })
-        : execute
-      return timed.pipe(
-        Effect.mapError((error) => connectionFailure(error, attempt)),
-        Effect.flatMap((response) => {
-          if (response.status >= 200 && response.status < 300) return Effect.succeed({ response, attemptScope })
-          return readText(response, internal.MAX_ERROR_READ, resolved.idleTimeout).pipe(
-            Effect.orElseSucceed(() => ""),
-            Effect.zipLeft(close),
-            Effect.zip(Clock.currentTimeMillis),
-            Effect.flatMap(([text, now]) =>
-              Effect.fail(
-                new Failure(
-                  internal.apiErrorFromResponse(response.status, response.headers, text, resolved.apiKey),
-                  internal.isRetryableStatus(response.status, response.headers),
-                  internal.retryAfterOf(response.headers, now)
-                )
-              )
-            )
-          )
-        }),
-        Effect.onError(() => close)
-      )
-    })
-
-  /**
-   * The body of a 2xx, judged by its start (`internal.sniffBody`): an event
-   * stream is passed on as it arrives (only the first read or two are held
-   * until its start is known); a JSON body is read whole and becomes an
-   * `ApiError` or a stream body of one chunk; anything else an `ApiError`
-   * with a preview; an empty body stays empty (the pipeline makes it an
-   * `IncompleteStreamError`).
-   */
-  const bodyOf = (
-    response: HttpClientResponse.HttpClientResponse
-  ): Stream.Stream<Uint8Array, ChatStreamError> => {
-    // 204 / 205 have no body (a fetch-based client fails to make a stream of none)
-    const raw = response.status === 204 || response.status === 205
-      ? Stream.empty
-      : withIdleTimeout(Stream.mapError(response.stream, transportError), resolved.idleTimeout)
-    return Stream.unwrapScoped(Effect.gen(function*(): Effect.fn.Return<
-      Stream.Stream<Uint8Array, ChatStreamError>,
-      ChatStreamError,
-      Scope.Scope
-    > {
-      const pull = yield* Stream.toPull(raw)
-      const head: Array<Uint8Array> = []
-      let size = 0
-      let ended = false
-      /** Reads once into `head`; false at the end of the body. */
-      const readOnce: Effect.Effect<boolean, IncompleteStreamError> = Effect.matchEffect(pull, {
-        onFailure: Option.match({
-          onNone: () =>
-            Effect.sync(() => {
-              ended = true
-              return false
-            }),
-          onSome: (error) => Effect.fail(error)
-        }),
-        onSuccess: (parts) =>
-          Effect.sync(() => {
-            for (const part of parts) {
-              head.push(part)
-              size += part.length
-            }
-            return true
-          })
-      })
-      const text = () => new TextDecoder().decode(internal.concat(head, size))
-
-      let kind: internal.BodyKind = "Undecided"
-      const sniffer = new internal.BodySniffer()
-      while (kind === "Undecided") {
-        const before = head.length
-        yield* readOnce
-        kind = sniffer.push(head.slice(before), ended)
-        // a start of nothing but whitespace this long: let the pipeline judge it
-        if (kind === "Undecided" && size > internal.MAX_ERROR_READ) kind = "Sse"
-      }
-
-      switch (kind) {
-        case "Sse":
-        case "Empty": {
-          const first = Stream.fromIterable(head)
-          return ended ? first : Stream.concat(first, Stream.repeatEffectChunkOption(pull))
-        }
-        case "Json": {
-          while (!ended && size <= resolved.maxEventBytes) yield* readOnce
-          if (size > resolved.maxEventBytes) {
-            return Stream.fail(new SseError({ reason: "EventTooLarge", limit: resolved.maxEventBytes, snapshot: Option.none() }))
-          }
-          const body = text()
-          let json: unknown = undefined
-          try {
-            json = JSON.parse(body)
-          } catch {
-            return Stream.fail(internal.notAStreamError(response.status, response.headers, body, resolved.apiKey))
-          }
-          const errorOf = Array.isArray(json) ? json[0] : json
-          if (Predicate.isRecord(errorOf) && errorOf.error !== undefined && errorOf.error !== null && errorOf.error !== "") {
-            return Stream.fail(internal.apiErrorFromResponse(response.status, response.headers, body, resolved.apiKey))
-          }
-          return Option.match(internal.completionAsSse(json), {
-            onNone: () =>
-              Stream.fail(
-                internal.notAStreamError(
-                  response.status,
-                  response.headers,
-                  body,
-                  resolved.apiKey,
-                  "an event stream or a chat completion"
-                )
-              ),
-            onSome: (sse) => Stream.succeed(new TextEncoder().encode(sse))
-          })
-        }
-        case "Other": {
-          // enough for the error's body; a failure while reading it keeps what arrived
-          while (!ended && size < internal.MAX_ERROR_BODY) {
-            if (!(yield* Effect.orElseSucceed(readOnce, () => false))) break
-          }
-          return Stream.fail(internal.notAStreamError(response.status, response.headers, text(), resolved.apiKey))
-        }
-      }
-    }))
-  }
-
-  const stream = (params: ChatCompletionRequest): Effect.Effect<ChatCompletionStream, ChatCompletionsError, Scope.Scope> =>
-    Effect.gen(function*() {
-      const scope = yield* Effect.scope
-      const startedAt = yield* Clock.currentTimeMillis
-      const span = yield* Effect.makeSpanScoped(`chat ${params.model}`, {
-        kind: "client",
-        attributes: {
-          "gen_ai.operation.name": "chat",
-          "gen_ai.request.model": params.model,
-          "server.address": shownUrl
-        }
-      })
-      const observation = internal.makeObservation()
-      yield* Scope.addFinalizer(
-        scope,
-        Effect.sync(() => {
-          for (const [key, value] of Object.entries(internal.observationAttributes(observation, startedAt))) {
-            span.attribute(key, value)
-          }
-        })
-      )
-      const request = yield* buildRequest(params)
-      let attempts = 0
-      const { attemptScope, response } = yield* Effect.suspend(() => attemptOnce(request, scope, ++attempts)).pipe(
-        Effect.retry(policy),
-        Effect.mapError((failure) => failure.error),
-        Effect.tapError((error) => Effect.sync(() => (observation.error = error._tag))),
-        Effect.withParentSpan(span),
-        Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, "api-key", "x-goog-api-key"])
-      )
-      const now = yield* Clock.currentTimeMillis
-      const meta: ResponseMeta = {
-        url: shownUrl,
-        status: response.status,
-        headers: response.headers,
-        requestId: internal.requestIdOf(response.headers),
-        timeToFirstByte: Duration.millis(now - startedAt),
-        attempts
-      }
-      span.attribute("http.response.status_code", meta.status)
-      span.attribute("chat_completions.attempts", attempts)
-      span.attribute("chat_completions.time_to_first_byte_ms", now - startedAt)
-      if (Option.isSome(meta.requestId)) span.attribute("chat_completions.request_id", meta.requestId.value)
-
-      let consumed = false
-      const bytes: Stream.Stream<Uint8Array, ChatStreamError> = Stream.suspend(() => {
-        if (consumed) return Stream.die(consumedTwice())
-        consumed = true
-        return bodyOf(response)
-      }).pipe(Stream.ensuring(Scope.close(attemptScope, Exit.void)))
-
-      const markFirstToken = <A>(chunk: Chunk.Chunk<A>, first: boolean) =>
-        first
-          ? Effect.map(Clock.currentTimeMillis, (at) => {
-            observation.firstTokenAt = at
-            return chunk
-          })
-          : Effect.succeed(chunk)
-      const noteError = <A, R>(self: Stream.Stream<A, ChatStreamError, R>) =>
-        Stream.tapError(self, (error) => Effect.sync(() => (observation.error = error._tag)))
-
-      const events = ChatStream.events(bytes, pipelineOptions).pipe(
-        Stream.mapChunksEffect((chunk) => {
-          let first = false
-          for (const event of chunk) {
-            if (event._tag === "Chunk" && internal.observeChunk(observation, event.chunk)) first = true
-          }
-          return markFirstToken(chunk, first)
-        }),
-        noteError
-      )
-      const chunks = ChatStream.chunks(bytes, pipelineOptions).pipe(
-        Stream.mapChunksEffect((chunk) => {
-          let first = false
-          for (const item of chunk) if (internal.observeChunk(observation, item)) first = true
-          return markFirstToken(chunk, first)
-        }),
-        noteError
-      )
-      const snapshots = ChatStream.snapshots(bytes, pipelineOptions).pipe(
-        Stream.mapChunksEffect((chunk) => {
-          let first = false
-          for (const item of chunk) if (internal.observeSnapshot(observation, item)) first = true
-          return markFirstToken(chunk, first)
-        }),
-        noteError
-      )
-      return { meta, bytes, events, chunks, snapshots }
-    })
+  const stream: ChatCompletions["Type"]["stream"] = client.makeStream(httpClient, resolved)
 
   const opened = <A, E>(params: ChatCompletionRequest, f: (s: ChatCompletionStream) => Stream.Stream<A, E>) =>
     Stream.unwrapScoped(Effect.map(stream(params), f))

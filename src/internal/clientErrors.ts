@@ -1,15 +1,20 @@
 /**
  * The errors of the HTTP client service: the provider's request id, the
- * `ApiError` of an error body or of a 2xx body that is not a stream, and the
- * code and message of a failed connection.
+ * `ApiError` of an error body or of a 2xx body that is not a stream, the
+ * code and message of a failed connection, and the mapping of a failure
+ * without a response to a `ConnectionError` (before the status line) or an
+ * `IncompleteStreamError` (while the body is read).
  *
  * Not public API.
  */
 import type * as Headers from "@effect/platform/Headers"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
-import { type ApiError, apiErrorFromPayload } from "../ChatStreamError.js"
+import { type ApiError, apiErrorFromPayload, IncompleteStreamError } from "../ChatStreamError.js"
+import { ConnectionError } from "./connectionError.js"
+import { Failure, isRetryableConnectionCode } from "./retryPolicy.js"
 
 const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "apim-request-id", "x-amzn-requestid"]
 
@@ -167,4 +172,63 @@ export const errorMessageOf = (error: unknown): string | undefined => {
   }
   if (parts.length === 0 && typeof error === "string") parts.push(error)
   return parts.length === 0 ? undefined : parts.join(": ")
+}
+
+// -----------------------------------------------------------------------------
+// failures without a response
+// -----------------------------------------------------------------------------
+
+/**
+ * A failed attempt without a response. The platform client labels every
+ * network failure `Transport`; only the transient ones (by code, see
+ * `retryableConnectionCodes`) are retried, and the request timeout.
+ */
+export const connectionFailure = (error: unknown, attempt: number, shownUrl: string): Failure => {
+  if (HttpClientError.isHttpClientError(error) && error._tag === "RequestError") {
+    const code = errorCodeOf(error.cause)
+    const detail = errorMessageOf(error.cause) ?? error.description
+    return new Failure(
+      new ConnectionError({
+        reason: error.reason,
+        url: shownUrl,
+        attempts: attempt,
+        ...(code !== undefined ? { code } : {}),
+        ...(detail !== undefined ? { detail } : {}),
+        ...(error.cause !== undefined ? { cause: error.cause } : {})
+      }),
+      error.reason === "Transport" && isRetryableConnectionCode(code),
+      Option.none()
+    )
+  }
+  if (error instanceof ConnectionError) return new Failure(error, error.reason === "Timeout", Option.none())
+  const code = errorCodeOf(error)
+  const detail = errorMessageOf(error)
+  return new Failure(
+    new ConnectionError({
+      reason: "Transport",
+      url: shownUrl,
+      attempts: attempt,
+      ...(code !== undefined ? { code } : {}),
+      ...(detail !== undefined ? { detail } : {}),
+      cause: error
+    }),
+    isRetryableConnectionCode(code),
+    Option.none()
+  )
+}
+
+/** A failure while the body is read, as an `IncompleteStreamError` (`Transport`). */
+export const transportError = (error: HttpClientError.ResponseError | unknown): IncompleteStreamError => {
+  const cause = HttpClientError.isHttpClientError(error) ? error.cause : error
+  const message = errorMessageOf(cause)
+  const code = errorCodeOf(cause)
+  const detail = [message, code !== undefined && !(message ?? "").includes(code) ? `(${code})` : undefined]
+    .filter((s): s is string => s !== undefined)
+    .join(" ")
+  return new IncompleteStreamError({
+    reason: "Transport",
+    ...(detail === "" ? {} : { detail }),
+    cause,
+    snapshot: Option.none()
+  })
 }

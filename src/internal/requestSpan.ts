@@ -1,10 +1,16 @@
 /**
- * What the span of a request records: what the streams saw (ids, model,
- * first token, finish reasons, usage, error) and its attributes.
+ * The span of a request (`chat <model>`) and what it records: the request,
+ * the response's status, request id, attempts and time to the first byte,
+ * and what the streams saw (ids, model, first token, finish reasons, usage,
+ * error), written when the request's scope closes.
  *
  * Not public API.
  */
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
+import * as Scope from "effect/Scope"
+import type * as Tracer from "effect/Tracer"
 import type { ChatCompletion, ChatCompletionChunk } from "../ChatCompletion.js"
 
 /** What the streams saw, written to the request's span when it ends. */
@@ -88,4 +94,48 @@ export const observationAttributes = (observation: Observation, startedAt: numbe
   }
   if (observation.error !== undefined) attributes["error.type"] = observation.error
   return attributes
+}
+
+/**
+ * Opens the span of a request in `scope`, with what the streams will see
+ * written to it when the scope closes.
+ */
+export const startSpan = (
+  model: string,
+  shownUrl: string,
+  scope: Scope.Scope,
+  startedAt: number
+): Effect.Effect<{ readonly span: Tracer.Span; readonly observation: Observation }, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const span = yield* Effect.makeSpanScoped(`chat ${model}`, {
+      kind: "client",
+      attributes: {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.request.model": model,
+        "server.address": shownUrl
+      }
+    })
+    const observation = makeObservation()
+    yield* Scope.addFinalizer(
+      scope,
+      Effect.sync(() => {
+        for (const [key, value] of Object.entries(observationAttributes(observation, startedAt))) {
+          span.attribute(key, value)
+        }
+      })
+    )
+    return { span, observation }
+  })
+
+/** Records the response's status line on the span: status, attempts, time to the first byte, request id. */
+export const recordResponse = (
+  span: Tracer.Span,
+  meta: { readonly status: number; readonly requestId: Option.Option<string> },
+  attempts: number,
+  timeToFirstByte: number
+): void => {
+  span.attribute("http.response.status_code", meta.status)
+  span.attribute("chat_completions.attempts", attempts)
+  span.attribute("chat_completions.time_to_first_byte_ms", timeToFirstByte)
+  if (Option.isSome(meta.requestId)) span.attribute("chat_completions.request_id", meta.requestId.value)
 }

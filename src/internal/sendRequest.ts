@@ -1,0 +1,108 @@
+/**
+ * Sending a request: one attempt in a scope of its own (the request
+ * timeout, a non-2xx answer read and judged as a `Failure`), and the
+ * attempts the retry policy allows, until a 2xx status line.
+ *
+ * Not public API.
+ */
+import * as Headers from "@effect/platform/Headers"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as ExecutionStrategy from "effect/ExecutionStrategy"
+import * as Exit from "effect/Exit"
+import type * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import type * as Schedule from "effect/Schedule"
+import * as Scope from "effect/Scope"
+import type * as Tracer from "effect/Tracer"
+import type { ApiError } from "../ChatStreamError.js"
+import { apiErrorFromResponse, connectionFailure, MAX_ERROR_READ } from "./clientErrors.js"
+import type { ConnectionError } from "./connectionError.js"
+import type { Observation } from "./requestSpan.js"
+import { readText } from "./responseBody.js"
+import { Failure, isRetryableStatus, retryAfterOf, withRequestTimeout } from "./retryPolicy.js"
+
+/** The options sending reads (of `ChatCompletions.ResolvedOptions`). */
+export interface SendOptions {
+  readonly requestTimeout: Duration.Duration
+  readonly idleTimeout: Duration.Duration
+  readonly apiKey: Option.Option<Redacted.Redacted<string>>
+}
+
+/** What sending needs, made once per service. */
+export interface Sender {
+  /** The service's client under `HttpClient.withScope`. */
+  readonly client: HttpClient.HttpClient.With<HttpClientError.HttpClientError, Scope.Scope>
+  readonly options: SendOptions
+  readonly policy: Schedule.Schedule<unknown, Failure>
+  readonly shownUrl: string
+}
+
+/** A 2xx response, with the scope its request and body belong to (closed once the body is read). */
+export interface Opened {
+  readonly response: HttpClientResponse.HttpClientResponse
+  readonly attemptScope: Scope.CloseableScope
+}
+
+/** One attempt: the response of a 2xx in its own scope, or a failure (its scope closed). */
+const attemptOnce = (
+  sender: Sender,
+  request: HttpClientRequest.HttpClientRequest,
+  scope: Scope.Scope,
+  attempt: number
+): Effect.Effect<Opened, Failure> =>
+  Effect.flatMap(Scope.fork(scope, ExecutionStrategy.sequential), (attemptScope) => {
+    const { options: resolved, shownUrl } = sender
+    const close = Scope.close(attemptScope, Exit.void)
+    const execute = sender.client.execute(request).pipe(Scope.extend(attemptScope))
+    const timed = withRequestTimeout(execute, resolved.requestTimeout, shownUrl, attempt)
+    return timed.pipe(
+      Effect.mapError((error) => connectionFailure(error, attempt, shownUrl)),
+      Effect.flatMap((response) => {
+        if (response.status >= 200 && response.status < 300) return Effect.succeed({ response, attemptScope })
+        return readText(response, MAX_ERROR_READ, resolved.idleTimeout).pipe(
+          Effect.orElseSucceed(() => ""),
+          Effect.zipLeft(close),
+          Effect.zip(Clock.currentTimeMillis),
+          Effect.flatMap(([text, now]) =>
+            Effect.fail(
+              new Failure(
+                apiErrorFromResponse(response.status, response.headers, text, resolved.apiKey),
+                isRetryableStatus(response.status, response.headers),
+                retryAfterOf(response.headers, now)
+              )
+            )
+          )
+        )
+      }),
+      Effect.onError(() => close)
+    )
+  })
+
+/**
+ * Sends the request, attempt after attempt as the policy allows, in the
+ * request's span: the 2xx response and how many attempts it took, or the
+ * last attempt's error.
+ */
+export const sendWithRetries = (
+  sender: Sender,
+  request: HttpClientRequest.HttpClientRequest,
+  scope: Scope.Scope,
+  span: Tracer.Span,
+  observation: Observation
+): Effect.Effect<Opened & { readonly attempts: number }, ApiError | ConnectionError> => {
+  let attempts = 0
+  return Effect.suspend(() => attemptOnce(sender, request, scope, ++attempts)).pipe(
+    Effect.retry(sender.policy),
+    Effect.mapError((failure) => failure.error),
+    Effect.tapError((error) => Effect.sync(() => (observation.error = error._tag))),
+    Effect.withParentSpan(span),
+    Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, "api-key", "x-goog-api-key"]),
+    Effect.map(({ attemptScope, response }) => ({ attemptScope, response, attempts }))
+  )
+}
