@@ -1,6 +1,6 @@
 // Type-checks the ```ts examples of the docs: those in the doc comments
-// (`/** ... */`) of src/**/*.ts (src/internal excluded: @internal, and it has
-// no examples) and those of README.md. Part of `npm run typecheck`.
+// (`/** ... */`) of src/**/*.ts (src/internal included: public classes such as
+// the events are declared there and re-exported) and those of README.md. Part of `npm run typecheck`.
 //
 //   node scratchpad/check-doc-examples.mjs          type-check them
 //   node scratchpad/check-doc-examples.mjs --run    then run those without a `declare` with tsx and
@@ -90,7 +90,7 @@ const docComments = (source) => {
 const sourceFiles = (dir) =>
   fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name)
-    if (e.isDirectory()) return p === path.join(root, "src", "internal") ? [] : sourceFiles(p)
+    if (e.isDirectory()) return sourceFiles(p)
     return e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") ? [p] : []
   })
 

@@ -375,19 +375,29 @@ export type Consumable<E, R> =
  * @category final helpers
  */
 export const finalChatCompletion = <E, R>(self: Consumable<E, R>): Effect.Effect<Option.Option<ChatCompletion>, E, R> =>
-  Effect.map(
-    Stream.runFold(
-      self as Stream.Stream<ChatStreamEvent.ChatStreamEvent | ChatCompletionChunk, E, R>,
-      Snapshot.empty,
-      (accumulator, item) => {
-        if (ChatStreamEvent.isChatStreamEvent(item)) {
-          return item._tag === "Chunk" ? { snapshot: Option.some(item.snapshot), choices: accumulator.choices } : accumulator
+  Effect.suspend(() => {
+    // A loop per chunk of the stream, not `Stream.runFold`: its sink recurses
+    // once per element of a chunk, which overflows the stack on the events
+    // of a whole body handed over as one piece (`Stream.make(body)`).
+    let accumulator = Snapshot.empty
+    return Effect.map(
+      Stream.runForEachChunk(
+        self as Stream.Stream<ChatStreamEvent.ChatStreamEvent | ChatCompletionChunk, E, R>,
+        (items) => {
+          for (const item of items) {
+            if (ChatStreamEvent.isChatStreamEvent(item)) {
+              if (item._tag === "Chunk") accumulator = { snapshot: Option.some(item.snapshot), choices: accumulator.choices }
+            } else {
+              accumulator = Snapshot.fold(accumulator, item)
+            }
+          }
+          return Effect.void
         }
-        return Snapshot.fold(accumulator, item)
-      }
-    ),
-    (accumulator) => accumulator.snapshot
-  )
+      ),
+      // read when the run ends (a fresh accumulator for each run of the effect)
+      () => accumulator.snapshot
+    )
+  })
 
 /**
  * Like `finalChatCompletion`, but fails with `LengthFinishReasonError` or

@@ -453,6 +453,20 @@ describe("ChatStream", () => {
   })
 
   describe("final helpers", () => {
+    it.effect("a body of 20,000 chunks handed over as one piece: the events come in one Stream chunk and the helpers do not overflow", () =>
+      Effect.gen(function*() {
+        const words = Array.from({ length: 20_000 }, (_, i) => `w${i} `)
+        const body = sseBody([
+          ...words.map((word) => rawChunk([{ index: 0, delta: { content: word } }])),
+          rawChunk([{ index: 0, delta: {}, finish_reason: "stop" }])
+        ])
+        const bytes = new TextEncoder().encode(body)
+        const completion = yield* ChatStream.finalChatCompletion(ChatStream.events(Stream.make(bytes)))
+        expect(Option.map(completion, (c) => c.choices[0].message.content)).toEqual(Option.some(words.join("")))
+        const fromChunks = yield* ChatStream.finalContent(ChatStream.chunks(Stream.make(bytes)))
+        expect(fromChunks).toEqual(Option.some(words.join("")))
+      }))
+
     const toolBody = sseBody([
       rawChunk([{ index: 0, delta: { role: "assistant", content: "Let me check." } }]),
       rawChunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "lookup", arguments: "{\"q\":" } }] } }]),
