@@ -7,7 +7,7 @@
  *
  * Not public API.
  */
-import type * as Headers from "@effect/platform/Headers"
+import * as Headers from "@effect/platform/Headers"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
@@ -38,6 +38,24 @@ export const scrub = (text: string, secret: Option.Option<Redacted.Redacted<stri
   if (Option.isNone(secret)) return text
   const value = Redacted.value(secret.value)
   return value.length >= 8 ? text.split(value).join("[redacted]") : text
+}
+
+/**
+ * Response headers with the key scrubbed from their values: a server (or a
+ * proxy) that echoes the request's `authorization` in a header of its answer
+ * must not put the key into `ResponseMeta.headers`. The same object when no
+ * value holds the key.
+ */
+export const scrubHeaders = (
+  headers: Headers.Headers,
+  secret: Option.Option<Redacted.Redacted<string>>
+): Headers.Headers => {
+  if (Option.isNone(secret)) return headers
+  const value = Redacted.value(secret.value)
+  if (value.length < 8 || !Object.values(headers).some((v) => v.includes(value))) return headers
+  const out: Record<string, string> = {}
+  for (const [name, v] of Object.entries(headers)) out[name] = scrub(v, secret)
+  return Headers.fromInput(out)
 }
 
 const truncate = (text: string, max: number): string =>

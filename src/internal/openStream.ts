@@ -12,7 +12,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type { ChatCompletionRequest } from "../ChatCompletionRequest.js"
 import type * as ChatStream from "../ChatStream.js"
-import { requestIdOf } from "./clientErrors.js"
+import { requestIdOf, scrubHeaders } from "./clientErrors.js"
 import { buildRequest, type RequestOptions, type RequestTarget, requestTarget } from "./clientRequest.js"
 import { recordResponse, startSpan } from "./requestSpan.js"
 import type { BodyOptions } from "./responseBody.js"
@@ -47,7 +47,7 @@ const openStream = (client: Client, params: ChatCompletionRequest) =>
     const meta = {
       url: shownUrl,
       status: response.status,
-      headers: response.headers,
+      headers: scrubHeaders(response.headers, resolved.apiKey),
       requestId: requestIdOf(response.headers),
       timeToFirstByte: Duration.millis(now - startedAt),
       attempts
