@@ -16,9 +16,10 @@ import * as Predicate from "effect/Predicate"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import type { ChatStreamError, IncompleteStreamError } from "../ChatStreamError.js"
-import { SseError } from "../ChatStreamError.js"
-import { apiErrorFromResponse, MAX_ERROR_BODY, MAX_ERROR_READ, notAStreamError, transportError } from "./clientErrors.js"
+import type { ChatStreamError } from "../ChatStreamError.js"
+import { IncompleteStreamError, SseError } from "../ChatStreamError.js"
+import { apiErrorFromResponse, errorMessageOf, MAX_ERROR_BODY, MAX_ERROR_READ, notAStreamError, transportError } from "./clientErrors.js"
+import * as ContentEncoding from "./contentEncoding.js"
 import { type BodyKind, BodySniffer, concat } from "./responseStart.js"
 import { withIdleTimeout } from "./retryPolicy.js"
 
@@ -29,13 +30,37 @@ export interface BodyOptions {
   readonly apiKey: Option.Option<Redacted.Redacted<string>>
 }
 
+/**
+ * The body's bytes as the server meant them: read with the idle timeout, and
+ * decompressed when the server (or a proxy) sent it gzip-, deflate- or
+ * br-encoded (see `contentEncoding`). A body that does not decompress is an
+ * `IncompleteStreamError` (`Transport`) naming the coding.
+ */
+const networkBody = (
+  response: HttpClientResponse.HttpClientResponse,
+  idle: Duration.Duration
+): Stream.Stream<Uint8Array, IncompleteStreamError> => {
+  const coding = ContentEncoding.codingOf(response.headers["content-encoding"])
+  return ContentEncoding.decode(
+    withIdleTimeout(Stream.mapError(response.stream, transportError), idle),
+    coding,
+    (cause) =>
+      new IncompleteStreamError({
+        reason: "Transport",
+        detail: `the ${coding}-encoded body could not be decompressed (${errorMessageOf(cause) ?? String(cause)})`,
+        cause,
+        snapshot: Option.none()
+      })
+  )
+}
+
 /** Reads at most `limit` bytes of a body, as text. */
 export const readText = (
   response: HttpClientResponse.HttpClientResponse,
   limit: number,
   idle: Duration.Duration
 ): Effect.Effect<string, IncompleteStreamError> =>
-  withIdleTimeout(Stream.mapError(response.stream, transportError), idle).pipe(
+  networkBody(response, idle).pipe(
     Stream.runFoldWhile(
       { parts: [] as Array<Uint8Array>, size: 0 },
       (acc) => acc.size < limit,
@@ -162,7 +187,7 @@ export const bodyOf = (
   // 204 / 205 have no body (a fetch-based client fails to make a stream of none)
   const raw = response.status === 204 || response.status === 205
     ? Stream.empty
-    : withIdleTimeout(Stream.mapError(response.stream, transportError), options.idleTimeout)
+    : networkBody(response, options.idleTimeout)
   return Stream.unwrapScoped(Effect.gen(function*(): Effect.fn.Return<
     Stream.Stream<Uint8Array, ChatStreamError>,
     ChatStreamError,

@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
+import * as zlib from "node:zlib"
 import * as ChatCompletions from "../../src/ChatCompletions.js"
 import * as ChatStreamError from "../../src/ChatStreamError.js"
 import { clientLayer, params, sleep, sseHeaders, startServer } from "./server.js"
@@ -110,4 +111,51 @@ describe("faults over a socket", () => {
       )
       expect(content).toEqual(Option.some("ok"))
     }), 20_000)
+
+  it.scopedLive("gzip-, deflate- and br-encoded event streams (a compressing proxy) give the events, flushed piece by piece", () =>
+    Effect.gen(function*() {
+      const events = [chunk({ role: "assistant", content: "zip" }), chunk({ content: "ped" }), chunk({}, "stop"), "data: [DONE]\n\n"]
+      const codings = {
+        gzip: () => zlib.createGzip(),
+        deflate: () => zlib.createDeflate(),
+        br: () => zlib.createBrotliCompress()
+      } as const
+      for (const [coding, make] of Object.entries(codings)) {
+        const server = yield* startServer(async (_req, res) => {
+          res.writeHead(200, { ...sseHeaders, "content-encoding": coding })
+          const compressor = make()
+          compressor.pipe(res)
+          for (const event of events) {
+            compressor.write(event)
+            compressor.flush()
+            await sleep(5)
+          }
+          compressor.end()
+        })
+        const content = yield* ChatCompletions.finalContent(params).pipe(Effect.provide(clientLayer(server)))
+        expect(content, coding).toEqual(Option.some("zipped"))
+      }
+    }))
+
+  it.scopedLive("a gzip body that does not decompress fails typed (Transport, naming the coding)", () =>
+    Effect.gen(function*() {
+      const whole = zlib.gzipSync(chunk({ role: "assistant", content: "hello" }) + chunk({}, "stop"))
+      const server = yield* startServer((_req, res) => {
+        res.writeHead(200, { ...sseHeaders, "content-encoding": "gzip" })
+        res.end(Buffer.concat([whole.subarray(0, 20), Buffer.from("not gzip at all")]))
+      })
+      const error = yield* Effect.flip(ChatCompletions.finalContent(params).pipe(Effect.provide(clientLayer(server))))
+      expect(error).toMatchObject({ _tag: "IncompleteStreamError", reason: "Transport" })
+      expect(error.message).toContain("gzip-encoded body could not be decompressed")
+    }))
+
+  it.scopedLive("a header naming gzip on a body that is not compressed (already decoded upstream) is read as it is", () =>
+    Effect.gen(function*() {
+      const server = yield* startServer((_req, res) => {
+        res.writeHead(200, { ...sseHeaders, "content-encoding": "gzip" })
+        res.end(chunk({ role: "assistant", content: "plain" }, "stop") + "data: [DONE]\n\n")
+      })
+      const content = yield* ChatCompletions.finalContent(params).pipe(Effect.provide(clientLayer(server)))
+      expect(content).toEqual(Option.some("plain"))
+    }))
 })
