@@ -8,7 +8,7 @@
 import * as Headers from "@effect/platform/Headers"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
-import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import type * as Duration from "effect/Duration"
@@ -49,12 +49,51 @@ export interface Opened {
   readonly attemptScope: Scope.CloseableScope
 }
 
-/** One attempt: the response of a 2xx in its own scope, or a failure (its scope closed). */
+/** Redirects followed within one attempt. */
+export const MAX_REDIRECTS = 5
+
+/** The headers that carry the key: a request with one follows no redirect to another origin. */
+const CREDENTIALS = ["authorization", "api-key", "x-goog-api-key"]
+
+/**
+ * The request a redirect asks for, or none when the answer is not one. The
+ * method and body are kept for every redirect status: the endpoint has
+ * nothing to GET, so a 301/302/303 of a POST is taken to mean it moved. A
+ * request that carries the key follows no redirect to another origin (the
+ * redirect is then the answer, an `ApiError`): the key never goes to a host
+ * it was not given for.
+ */
+const redirected = (
+  request: HttpClientRequest.HttpClientRequest,
+  response: HttpClientResponse.HttpClientResponse
+): HttpClientRequest.HttpClientRequest | undefined => {
+  const location = response.headers["location"]
+  if (response.status < 300 || response.status >= 400 || response.status === 304 || location === undefined) return undefined
+  let from: URL
+  let to: URL
+  try {
+    from = new URL(request.url)
+    to = new URL(location, from)
+  } catch {
+    return undefined
+  }
+  if (to.protocol !== "http:" && to.protocol !== "https:") return undefined
+  const carriesKey = CREDENTIALS.some((name) => request.headers[name] !== undefined)
+  if (to.origin !== from.origin && carriesKey) return undefined
+  return HttpClientRequest.setUrl(request, to)
+}
+
+/**
+ * One attempt: the response of a 2xx in its own scope, or a failure (its
+ * scope closed). Redirects are followed within the attempt, up to
+ * `MAX_REDIRECTS`; past that the redirect is the answer (an `ApiError`).
+ */
 const attemptOnce = (
   sender: Sender,
   request: HttpClientRequest.HttpClientRequest,
   scope: Scope.Scope,
-  attempt: number
+  attempt: number,
+  redirects = 0
 ): Effect.Effect<Opened, Failure> =>
   Effect.flatMap(Scope.fork(scope, ExecutionStrategy.sequential), (attemptScope) => {
     const { options: resolved, shownUrl } = sender
@@ -65,6 +104,10 @@ const attemptOnce = (
       Effect.mapError((error) => connectionFailure(error, attempt, shownUrl)),
       Effect.flatMap((response) => {
         if (response.status >= 200 && response.status < 300) return Effect.succeed({ response, attemptScope })
+        const next = redirects < MAX_REDIRECTS ? redirected(request, response) : undefined
+        if (next !== undefined) {
+          return Effect.zipRight(close, attemptOnce(sender, next, scope, attempt, redirects + 1))
+        }
         return readText(response, MAX_ERROR_READ, resolved.idleTimeout).pipe(
           Effect.orElseSucceed(() => ""),
           Effect.zipLeft(close),

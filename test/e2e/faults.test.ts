@@ -158,4 +158,53 @@ describe("faults over a socket", () => {
       const content = yield* ChatCompletions.finalContent(params).pipe(Effect.provide(clientLayer(server)))
       expect(content).toEqual(Option.some("plain"))
     }))
+
+  it.scopedLive("redirects: a 307 and a 301 are followed with the POST and its body; a loop stops after 5 with an ApiError", () =>
+    Effect.gen(function*() {
+      const done = chunk({ role: "assistant", content: "moved" }, "stop") + "data: [DONE]\n\n"
+      const server = yield* startServer((req, res) => {
+        if (req.url === "/v1/chat/completions") {
+          res.writeHead(307, { location: "/v2/chat/completions" })
+          res.end()
+        } else if (req.url === "/v2/chat/completions") {
+          res.writeHead(301, { location: `/v3/chat/completions` })
+          res.end("moved permanently")
+        } else if (req.url?.startsWith("/loop")) {
+          res.writeHead(302, { location: "/loop/chat/completions" })
+          res.end()
+        } else {
+          res.writeHead(200, sseHeaders)
+          res.end(done)
+        }
+      })
+      const content = yield* ChatCompletions.finalContent(params).pipe(Effect.provide(clientLayer(server)))
+      expect(content).toEqual(Option.some("moved"))
+      expect(server.requests.map((r) => [r.method, r.url, r.body.model, r.headers.authorization !== undefined])).toEqual([
+        ["POST", "/v1/chat/completions", params.model, true],
+        ["POST", "/v2/chat/completions", params.model, true],
+        ["POST", "/v3/chat/completions", params.model, true]
+      ])
+      const loop = yield* Effect.flip(ChatCompletions.finalContent(params).pipe(
+        Effect.provide(clientLayer({ ...server, baseUrl: server.baseUrl.replace("/v1", "/loop") }, { retrySchedule: undefined }))
+      ))
+      expect(loop).toMatchObject({ _tag: "ApiError", status: 302 })
+      expect(server.requests.filter((r) => r.url?.startsWith("/loop"))).toHaveLength(6)
+    }))
+
+  it.scopedLive("a redirect to another origin is not followed with the key: the redirect is the answer, the other host sees nothing", () =>
+    Effect.gen(function*() {
+      const other = yield* startServer((_req, res) => {
+        res.writeHead(200, sseHeaders)
+        res.end(chunk({ role: "assistant", content: "stolen" }, "stop"))
+      })
+      const server = yield* startServer((_req, res) => {
+        res.writeHead(307, { location: `http://localhost:${other.port}/v1/chat/completions` })
+        res.end()
+      })
+      const error = yield* Effect.flip(ChatCompletions.finalContent(params).pipe(
+        Effect.provide(clientLayer(server, { retrySchedule: undefined }))
+      ))
+      expect(error).toMatchObject({ _tag: "ApiError", status: 307 })
+      expect(other.requests).toHaveLength(0)
+    }))
 })
