@@ -1,7 +1,9 @@
 /**
  * The streaming pipeline and its service: bytes of a streamed chat
- * completion → server-sent events → chunks → snapshots → events, and the
- * final helpers that consume a stream (stream contract §5 and §6).
+ * completion → server-sent events → chunks → snapshots → events (stream
+ * contract §5). Its options are in `ChatStreamOptions` and the final helpers
+ * that consume a stream (§6) in `ChatStreamFinal`; this module re-exports
+ * both under their old names (`ChatStream.Options`, `ChatStream.finalContent`).
  *
  * The path of a byte, all in one channel per read (`bytesChannel`): an SSE
  * decoder (`Sse.makeDecoder`) splits the body into events; `decodeEvent`
@@ -19,118 +21,57 @@
  *
  * @since 0.1.0
  */
-import * as Arr from "effect/Array"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
+import type * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { dual } from "effect/Function"
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionMessage, ToolCall } from "./ChatCompletion.js"
-import {
-  type ChatStreamError,
-  type ChunkDecodeError,
-  ContentFilterFinishReasonError,
-  LengthFinishReasonError
-} from "./ChatStreamError.js"
-import * as ChatStreamEvent from "./ChatStreamEvent.js"
+import type { ChatCompletion, ChatCompletionChunk } from "./ChatCompletion.js"
+import type { ChatStreamError, ChunkDecodeError } from "./ChatStreamError.js"
+import type * as ChatStreamEvent from "./ChatStreamEvent.js"
+import { config, type Options, resolveOptions, type ResolvedOptions } from "./ChatStreamOptions.js"
 import { eventsOf } from "./internal/bytesChannel.js"
-import { optionalVariable } from "./internal/config.js"
 import { decodeChunkFast } from "./internal/decodeChunk.js"
 import { decodeWith } from "./internal/decodeEvent.js"
 import { sseChannel } from "./internal/decodeSse.js"
 import { chunkSignals, initialEngine, runSignals } from "./internal/engine.js"
 import { isStream } from "./internal/stream.js"
 import * as Snapshot from "./Snapshot.js"
-import * as Sse from "./Sse.js"
+import type * as Sse from "./Sse.js"
 
 // -----------------------------------------------------------------------------
-// options
+// options and final helpers (moved; the old names stay)
 // -----------------------------------------------------------------------------
 
 /**
- * Options of the pipeline. More limits on hostile input will join
- * `maxEventBytes` here.
- *
- * @example
- * ```ts
- * import { ChatStream } from "effect-chat-stream"
- *
- * const options: ChatStream.Options = { maxEventBytes: 1024 * 1024, partialJson: false }
- * const layer = ChatStream.layerWith(options)
- * ```
+ * The pipeline's options, their defaults and the configuration that sets
+ * them, from `ChatStreamOptions` (see there).
  *
  * @since 0.1.0
- * @category models
  */
-export interface Options {
-  /**
-   * The largest server-sent event accepted, in UTF-8 bytes of its data
-   * (default 16 MiB; see `Sse` for what is counted); a larger one fails the
-   * stream with `SseError` `EventTooLarge`. `Infinity` disables the limit.
-   * A value that is not a positive integer (`NaN`, `0`, negative,
-   * fractional) is not clamped or ignored: every stream of the pipeline (and
-   * of a service made with it) fails at once, before reading, with `SseError`
-   * `InvalidLimit` — a typed failure, not a defect. `config` rejects such a
-   * value with a `ConfigError` instead.
-   */
-  readonly maxEventBytes?: number | undefined
-  /**
-   * Whether delta events carry partial JSON: `ContentDelta.parsed` and
-   * `ToolCallArgumentsDelta.parsedArguments` (default true, as contract §4
-   * wants). With `false` they are `Option.none()` and no incremental parse
-   * runs; done events still carry the parsed whole text. See
-   * `ChatStreamEvent.initialWith`.
-   */
-  readonly partialJson?: boolean | undefined
-}
+export { config, defaultOptions, type Options, type ResolvedOptions } from "./ChatStreamOptions.js"
 
 /**
- * The options with their defaults filled in.
- *
- * @example
- * ```ts
- * import { Effect } from "effect"
- * import { ChatStream } from "effect-chat-stream"
- *
- * const program = Effect.gen(function*() {
- *   const chat = yield* ChatStream.ChatStream
- *   const options: ChatStream.ResolvedOptions = chat.options
- *   return options.maxEventBytes
- * }).pipe(Effect.provide(ChatStream.layerWith({ partialJson: false })))
- * // 16777216: the default, filled in
- * ```
+ * The final helpers, from `ChatStreamFinal` (see there).
  *
  * @since 0.1.0
- * @category models
  */
-export interface ResolvedOptions {
-  readonly maxEventBytes: number
-  readonly partialJson: boolean
-}
+export {
+  type Consumable,
+  finalChatCompletion,
+  finalChatCompletionChecked,
+  finalContent,
+  finalMessage,
+  finalToolCalls
+} from "./ChatStreamFinal.js"
 
-/**
- * The default options.
- *
- * @example
- * ```ts
- * import { ChatStream } from "effect-chat-stream"
- *
- * ChatStream.defaultOptions.maxEventBytes // 16 MiB
- * ```
- *
- * @since 0.1.0
- * @category constructors
- */
-export const defaultOptions: ResolvedOptions = { maxEventBytes: Sse.defaultMaxEventBytes, partialJson: true }
-
-const resolve = (options: Options | undefined): ResolvedOptions => ({
-  maxEventBytes: options?.maxEventBytes ?? defaultOptions.maxEventBytes,
-  partialJson: options?.partialJson ?? defaultOptions.partialJson
-})
+// -----------------------------------------------------------------------------
+// pipelines
+// -----------------------------------------------------------------------------
 
 /**
  * Decodes a JSON value received as an event's data into a chunk: a provider
@@ -161,7 +102,7 @@ const onBytes = <A>(
 } =>
   dual(
     (args) => isStream(args[0]),
-    <E, R>(bytes: Stream.Stream<Uint8Array, E, R>, options?: Options) => f(bytes, resolve(options))
+    <E, R>(bytes: Stream.Stream<Uint8Array, E, R>, options?: Options) => f(bytes, resolveOptions(options))
   ) as never
 
 /**
@@ -330,179 +271,6 @@ export const decodeSse = <E, R>(
 ): Stream.Stream<ChatCompletionChunk, E | ChatStreamError, R> => Stream.pipeThroughChannel(events, sseChannel<E>())
 
 // -----------------------------------------------------------------------------
-// final helpers
-// -----------------------------------------------------------------------------
-
-/**
- * Anything the final helpers consume: an events stream or a chunk stream.
- *
- * @example
- * ```ts
- * import { Effect, Option, Stream } from "effect"
- * import { ChatStream } from "effect-chat-stream"
- *
- * const wordCount = <E, R>(stream: ChatStream.Consumable<E, R>) =>
- *   Effect.map(ChatStream.finalContent(stream), Option.match({ onNone: () => 0, onSome: (text) => text.split(/\s+/).length }))
- *
- * declare const body: Stream.Stream<Uint8Array>
- * const fromEvents = wordCount(ChatStream.events(body))
- * const fromChunks = wordCount(ChatStream.chunks(body))
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export type Consumable<E, R> =
-  | Stream.Stream<ChatStreamEvent.ChatStreamEvent, E, R>
-  | Stream.Stream<ChatCompletionChunk, E, R>
-
-/**
- * Runs the stream to its end and gives the last snapshot (none when no chunk
- * arrived, as for a body that is only `[DONE]`).
- *
- * @example
- * ```ts
- * import { Effect, Stream } from "effect"
- * import { ChatStream } from "effect-chat-stream"
- *
- * declare const body: Stream.Stream<Uint8Array>
- * const program = Effect.gen(function*() {
- *   const completion = yield* ChatStream.finalChatCompletion(ChatStream.events(body))
- * })
- * ```
- *
- * @since 0.1.0
- * @category final helpers
- */
-export const finalChatCompletion = <E, R>(self: Consumable<E, R>): Effect.Effect<Option.Option<ChatCompletion>, E, R> =>
-  Effect.suspend(() => {
-    // A loop per chunk of the stream, not `Stream.runFold`: its sink recurses
-    // once per element of a chunk, which overflows the stack on the events
-    // of a whole body handed over as one piece (`Stream.make(body)`).
-    let accumulator = Snapshot.empty
-    return Effect.map(
-      Stream.runForEachChunk(
-        self as Stream.Stream<ChatStreamEvent.ChatStreamEvent | ChatCompletionChunk, E, R>,
-        (items) => {
-          for (const item of items) {
-            if (ChatStreamEvent.isChatStreamEvent(item)) {
-              if (item._tag === "Chunk") accumulator = { snapshot: Option.some(item.snapshot), choices: accumulator.choices }
-            } else {
-              accumulator = Snapshot.fold(accumulator, item)
-            }
-          }
-          return Effect.void
-        }
-      ),
-      // read when the run ends (a fresh accumulator for each run of the effect)
-      () => accumulator.snapshot
-    )
-  })
-
-/**
- * Like `finalChatCompletion`, but fails with `LengthFinishReasonError` or
- * `ContentFilterFinishReasonError` (carrying the completion) when a choice
- * ended with `length` or `content_filter`.
- *
- * @example
- * ```ts
- * import { Effect, Stream } from "effect"
- * import { ChatStream } from "effect-chat-stream"
- *
- * declare const body: Stream.Stream<Uint8Array>
- * const program = ChatStream.finalChatCompletionChecked(ChatStream.events(body)).pipe(
- *   Effect.catchTag("LengthFinishReasonError", (error) => Effect.succeed(error.snapshot))
- * )
- * ```
- *
- * @since 0.1.0
- * @category final helpers
- */
-export const finalChatCompletionChecked = <E, R>(
-  self: Consumable<E, R>
-): Effect.Effect<Option.Option<ChatCompletion>, E | LengthFinishReasonError | ContentFilterFinishReasonError, R> =>
-  Effect.flatMap(finalChatCompletion(self), (
-    completion
-  ): Effect.Effect<Option.Option<ChatCompletion>, LengthFinishReasonError | ContentFilterFinishReasonError> => {
-    if (Option.isNone(completion)) return Effect.succeed(completion)
-    for (const choice of completion.value.choices) {
-      if (choice.finish_reason === "length") {
-        return Effect.fail(new LengthFinishReasonError({ choiceIndex: choice.index, snapshot: completion }))
-      }
-      if (choice.finish_reason === "content_filter") {
-        return Effect.fail(new ContentFilterFinishReasonError({ choiceIndex: choice.index, snapshot: completion }))
-      }
-    }
-    return Effect.succeed(completion)
-  })
-
-/**
- * The message of the first choice of the final completion.
- *
- * @example
- * ```ts
- * import { Stream } from "effect"
- * import { ChatStream } from "effect-chat-stream"
- *
- * declare const body: Stream.Stream<Uint8Array>
- * const message = ChatStream.finalMessage(ChatStream.events(body))
- * ```
- *
- * @since 0.1.0
- * @category final helpers
- */
-export const finalMessage = <E, R>(self: Consumable<E, R>): Effect.Effect<Option.Option<ChatCompletionMessage>, E, R> =>
-  Effect.map(finalChatCompletion(self), Option.flatMap((completion) => Arr.head(completion.choices.map((c) => c.message))))
-
-/**
- * The content of the first choice's final message (none when it has none).
- *
- * @example
- * ```ts
- * import { Effect, Stream } from "effect"
- * import { ChatStream } from "effect-chat-stream"
- *
- * declare const body: Stream.Stream<Uint8Array>
- * const program = Effect.gen(function*() {
- *   const text = yield* ChatStream.finalContent(ChatStream.events(body))
- * })
- * ```
- *
- * @since 0.1.0
- * @category final helpers
- */
-export const finalContent = <E, R>(self: Consumable<E, R>): Effect.Effect<Option.Option<string>, E, R> =>
-  Effect.map(finalMessage(self), Option.flatMap((message) => Option.fromNullable(message.content)))
-
-/**
- * The tool calls of the first choice's final message (none when there are
- * none).
- *
- * @example
- * ```ts
- * import { Stream } from "effect"
- * import { ChatStream } from "effect-chat-stream"
- *
- * declare const body: Stream.Stream<Uint8Array>
- * const calls = ChatStream.finalToolCalls(ChatStream.events(body))
- * ```
- *
- * @since 0.1.0
- * @category final helpers
- */
-export const finalToolCalls = <E, R>(
-  self: Consumable<E, R>
-): Effect.Effect<Option.Option<Arr.NonEmptyReadonlyArray<ToolCall>>, E, R> =>
-  Effect.map(
-    finalMessage(self),
-    Option.flatMap((message) =>
-      message.tool_calls !== undefined && Arr.isNonEmptyReadonlyArray(message.tool_calls)
-        ? Option.some(message.tool_calls)
-        : Option.none()
-    )
-  )
-
-// -----------------------------------------------------------------------------
 // service
 // -----------------------------------------------------------------------------
 
@@ -550,7 +318,7 @@ export class ChatStream extends Context.Tag("effect-chat-stream/ChatStream")<Cha
  * @category constructors
  */
 export const make = (options?: Options): ChatStream["Type"] => {
-  const resolved = resolve(options)
+  const resolved = resolveOptions(options)
   return ChatStream.of({
     options: resolved,
     events: (bytes) => events(bytes, resolved),
@@ -589,32 +357,6 @@ export const layer: Layer.Layer<ChatStream> = Layer.succeed(ChatStream, make())
  * @category layers
  */
 export const layerWith = (options: Options): Layer.Layer<ChatStream> => Layer.succeed(ChatStream, make(options))
-
-/**
- * The options read from configuration: `CHAT_STREAM_MAX_EVENT_BYTES` (a
- * positive integer number of bytes; `0`, negative, fractional or non-numeric
- * values fail with a `ConfigError`) and `CHAT_STREAM_PARTIAL_JSON` (`true` /
- * `false`), both optional; blank counts as unset. `ChatCompletions.config`
- * reads them too.
- *
- * @example
- * ```ts
- * import { Effect } from "effect"
- * import { ChatStream } from "effect-chat-stream"
- *
- * const limit = Effect.map(ChatStream.config, (options) => options.maxEventBytes)
- * ```
- *
- * @since 0.1.0
- * @category layers
- */
-export const config: Config.Config<Options> = Config.all({
-  maxEventBytes: optionalVariable("CHAT_STREAM_MAX_EVENT_BYTES", (name) =>
-    Config.integer(name).pipe(
-      Config.validate({ message: "Expected a positive integer (a number of bytes)", validation: (n) => n > 0 })
-    )),
-  partialJson: optionalVariable("CHAT_STREAM_PARTIAL_JSON", Config.boolean)
-})
 
 /**
  * The service with options read from configuration: `config` (the

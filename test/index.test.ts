@@ -20,14 +20,36 @@ describe("index", () => {
       "ChatCompletion",
       "ChatCompletionRequest",
       "ChatCompletions",
+      "ChatCompletionsError",
+      "ChatCompletionsLayer",
+      "ChatCompletionsOptions",
+      "ChatCompletionsResponse",
       "ChatCompletionsTest",
+      "ChatCompletionsTestReply",
       "ChatStream",
       "ChatStreamError",
       "ChatStreamEvent",
+      "ChatStreamFinal",
+      "ChatStreamOptions",
       "JsonLines",
       "PartialJson",
       "Snapshot",
       "Sse"
     ])
+  })
+
+  it("keeps the old names of the moved modules' exports (the same values, re-exported)", () => {
+    expect(Root.ChatStream.finalContent).toBe(Root.ChatStreamFinal.finalContent)
+    expect(Root.ChatStream.finalChatCompletionChecked).toBe(Root.ChatStreamFinal.finalChatCompletionChecked)
+    expect(Root.ChatStream.defaultOptions).toBe(Root.ChatStreamOptions.defaultOptions)
+    expect(Root.ChatStream.config).toBe(Root.ChatStreamOptions.config)
+    expect(Root.ChatCompletions.ConnectionError).toBe(Root.ChatCompletionsError.ConnectionError)
+    expect(Root.ChatCompletions.isConnectionError).toBe(Root.ChatCompletionsError.isConnectionError)
+    expect(Root.ChatCompletions.retryableConnectionCodes).toBe(Root.ChatCompletionsError.retryableConnectionCodes)
+    expect(Root.ChatCompletions.resolveOptions).toBe(Root.ChatCompletionsOptions.resolveOptions)
+    expect(Root.ChatCompletions.config).toBe(Root.ChatCompletionsOptions.config)
+    expect(Root.ChatCompletions.layerConfig).toBe(Root.ChatCompletionsLayer.layerConfig)
+    expect(Root.ChatCompletions.makeWith).toBe(Root.ChatCompletionsLayer.makeWith)
+    expect(Root.ChatCompletionsTest.transcript).toBe(Root.ChatCompletionsTestReply.transcript)
   })
 })
